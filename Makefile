@@ -1,0 +1,112 @@
+# The workshop's entry points. Run as root on Linux (the Vagrant VM, or any
+# Debian/Ubuntu machine):
+#
+#   make step-N          build step N, prepare the rootfs, open a shell in a step-N container
+#   make check-N [BIN=]  prove every property of steps 0..N against bin/stepN (or your own BIN)
+#   make diff-N          what step N changed relative to step N-1: the lesson, in code
+#   make test            every module's unit tests, then check-N for every step
+#
+# Everything the runtime writes (root filesystems, container state) goes under
+# RUNT_DATA, on the machine's own filesystem and never in this repository.
+
+SHELL := /bin/bash
+export RUNT_DATA ?= /var/lib/runt
+ROOTFS := $(RUNT_DATA)/rootfs
+
+STEP_DIRS := $(sort $(wildcard steps/[0-9][0-9]-*))
+# N of every step: 00-process -> 0, 01-chroot -> 1, ...
+STEP_NUMS := $(foreach d,$(STEP_DIRS),$(shell echo $(notdir $(d)) | sed 's/-.*//; s/^0\(.\)/\1/'))
+step_dir = $(filter steps/$(shell printf %02d $(1))-%,$(STEP_DIRS))
+MODULES := generator $(STEP_DIRS) tests
+
+# Static binaries: they run unchanged in any rootfs and in the test VM's initramfs.
+export CGO_ENABLED := 0
+export PATH := /usr/local/go/bin:$(PATH)
+GO ?= go
+
+# What "make step-N" prints before the shell: the one new idea of the step.
+BANNER_0 := step 0: the container is an ordinary child process. It still sees the whole host.
+BANNER_1 := step 1: chroot into a busybox rootfs. Try: ls /, cat /etc/os-release, then read docs/01-chroot.md for the escape.
+
+.PHONY: all deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
+all: build
+
+## deps: install every system package the workshop needs (idempotent)
+PACKAGES := busybox-static debootstrap hyperfine make git ca-certificates curl xz-utils iproute2 util-linux procps
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing:" $$missing; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@bash .ci/ensure-go.sh
+
+## build: bin/stepN for every step, and bin/escape
+build:
+	@mkdir -p bin
+	@set -e; $(foreach n,$(STEP_NUMS),(cd $(call step_dir,$(n)) && $(GO) build -o ../../bin/step$(n) .);)
+	@cd $(call step_dir,1) && $(GO) build -o ../../bin/escape ./escape
+
+## rootfs: the busybox root filesystem every step uses by default
+rootfs:
+	@[ -x /bin/busybox ] || $(MAKE) --no-print-directory deps
+	@sh rootfs-scripts/busybox.sh $(ROOTFS)/busybox
+
+## rootfs-debian: Debian/Ubuntu via debootstrap from this machine's apt mirror
+rootfs-debian:
+	@sh rootfs-scripts/debian.sh $(ROOTFS)/debian
+
+## rootfs-alpine: the Alpine minirootfs (downloads from dl-cdn.alpinelinux.org)
+rootfs-alpine:
+	@sh rootfs-scripts/alpine.sh $(ROOTFS)/alpine
+
+## escape: copy the step-1 chroot escape program into the busybox rootfs as /bin/escape
+escape: build rootfs
+	@install -m 0755 bin/escape $(ROOTFS)/busybox/bin/escape
+	@echo "installed $(ROOTFS)/busybox/bin/escape"
+
+## step-N: build step N, ensure the rootfs, and open a shell in a step-N container
+step-%: deps build rootfs
+	@echo; echo "  $(BANNER_$*)"; echo "  (docs/$(notdir $(call step_dir,$*)).md; exit the shell to leave)"; echo
+	@bin/step$* run sh; true
+
+## check-N: every property of steps 0..N, against BIN (default: bin/stepN)
+check-%: rootfs
+	@if [ -z "$(BIN)" ]; then $(MAKE) --no-print-directory build; fi
+	cd tests && RUNT_STEP=$* RUNT_BIN=$(abspath $(or $(BIN),bin/step$*)) $(GO) test -count=1 $(TESTFLAGS) ./...
+
+## diff-N: the lesson of step N
+diff-%:
+	@git diff --no-index --stat $(call step_dir,$(shell echo $$(($*-1)))) $(call step_dir,$*) || true
+	@git diff --no-index $(call step_dir,$(shell echo $$(($*-1)))) $(call step_dir,$*) || true
+
+## unit: every module's own tests (the property suite runs in check-N)
+unit:
+	@set -e; for m in generator $(STEP_DIRS); do (cd $$m && $(GO) test -count=1 ./...); done
+
+## test: unit tests, then check-N for every step
+test: deps rootfs build unit
+	@set -e; $(foreach n,$(STEP_NUMS),$(MAKE) --no-print-directory check-$(n) BIN=bin/step$(n);)
+
+## generate: write steps/, go.work and the excerpts in docs/ from source/
+generate:
+	@cd generator && $(GO) run . -src ../source -docs ../docs -out ..
+
+## check-generated: fail if steps/, go.work or docs/ differ from what source/ generates
+check-generated:
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	(cd generator && $(GO) run . -src ../source -docs ../docs -out $$tmp) && \
+	diff -ru steps $$tmp/steps && diff -u go.work $$tmp/go.work && \
+	for f in docs/*.md; do diff -u $$f $$tmp/$$f || exit 1; done && \
+	echo "check-generated: steps/, go.work and docs/ match source/"
+
+## lint: gofmt, go vet on every module, and an arm64 build of every step
+lint:
+	@out=$$(gofmt -l generator source steps tests); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
+	@set -e; for d in $(STEP_DIRS); do (cd $$d && GOWORK=off GOARCH=arm64 $(GO) build -o /dev/null ./...); done
+	@set -e; for d in $(STEP_DIRS); do (cd $$d && GOWORK=off $(GO) build -o /dev/null ./...); done
+	@echo "lint: ok"
+
+clean:
+	rm -rf bin

@@ -1,0 +1,3 @@
+module workshop/generator
+
+go 1.22

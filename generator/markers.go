@@ -1,0 +1,132 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// A marker is a whole line whose trimmed text starts with "//@". Markers never
+// reach a snapshot; they only decide which lines do.
+//
+//	//@ steps 2-      the lines up to the matching "//@ end" exist from step 2 on
+//	//@ steps 0-1     ... only in steps 0 and 1 (replaced by a later block)
+//	//@ steps 4       ... only in step 4
+//	//@ doc NAME      the lines up to "//@ end" form excerpt NAME for docs/
+//	//@ file steps 1- (first line only) the whole file exists from step 1 on
+//
+// Blocks nest; each "//@ end" closes the innermost open block.
+const markerPrefix = "//@"
+
+// span is an inclusive range of step numbers; last < 0 means "and every later step".
+type span struct{ first, last int }
+
+func (s span) has(step int) bool {
+	return step >= s.first && (s.last < 0 || step <= s.last)
+}
+
+// parseSpan reads "2-", "0-1" or "4".
+func parseSpan(text string) (span, error) {
+	from, to, ranged := strings.Cut(text, "-")
+	first, err := strconv.Atoi(from)
+	if err != nil || first < 0 {
+		return span{}, fmt.Errorf("step range %q: want N, N- or N-M", text)
+	}
+	if !ranged {
+		return span{first, first}, nil
+	}
+	if to == "" {
+		return span{first, -1}, nil
+	}
+	last, err := strconv.Atoi(to)
+	if err != nil || last < first {
+		return span{}, fmt.Errorf("step range %q: want N, N- or N-M with M >= N", text)
+	}
+	return span{first, last}, nil
+}
+
+// snapshot is one source file as one step sees it.
+type snapshot struct {
+	present bool                // false when a "file steps" marker excludes the step
+	text    string              // the kept lines, markers removed
+	regions map[string][]string // doc excerpt name -> its kept lines
+}
+
+// render selects the lines of src that belong to step. name is used in errors only.
+func render(name, src string, step int) (snapshot, error) {
+	lines := strings.SplitAfter(src, "\n")
+	if lines[len(lines)-1] == "" {
+		lines = lines[:len(lines)-1]
+	}
+	snap := snapshot{present: true, regions: map[string][]string{}}
+
+	if len(lines) > 0 {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(lines[0]), markerPrefix+" file steps "); ok {
+			s, err := parseSpan(rest)
+			if err != nil {
+				return snap, fmt.Errorf("%s:1: %w", name, err)
+			}
+			if !s.has(step) {
+				return snapshot{}, nil
+			}
+			lines = lines[1:]
+		}
+	}
+
+	type block struct {
+		keep   bool   // lines inside are kept for this step (inherits the parent's answer)
+		region string // non-empty for a doc block
+	}
+	var stack []block
+	keeping := func() bool { return len(stack) == 0 || stack[len(stack)-1].keep }
+
+	var out strings.Builder
+	for i, line := range lines {
+		where := fmt.Sprintf("%s:%d", name, i+1)
+		trimmed := strings.TrimSpace(line)
+		if !strings.HasPrefix(trimmed, markerPrefix) {
+			if !keeping() {
+				continue
+			}
+			out.WriteString(line)
+			for _, b := range stack {
+				if b.region != "" {
+					snap.regions[b.region] = append(snap.regions[b.region], strings.TrimSuffix(line, "\n"))
+				}
+			}
+			continue
+		}
+		verb, arg, _ := strings.Cut(strings.TrimSpace(strings.TrimPrefix(trimmed, markerPrefix)), " ")
+		switch verb {
+		case "steps":
+			s, err := parseSpan(arg)
+			if err != nil {
+				return snap, fmt.Errorf("%s: %w", where, err)
+			}
+			stack = append(stack, block{keep: keeping() && s.has(step)})
+		case "doc":
+			if arg == "" {
+				return snap, fmt.Errorf("%s: doc block needs a name", where)
+			}
+			if keeping() {
+				if _, dup := snap.regions[arg]; dup {
+					return snap, fmt.Errorf("%s: doc region %q appears twice in step %d", where, arg, step)
+				}
+				snap.regions[arg] = nil
+			}
+			stack = append(stack, block{keep: keeping(), region: arg})
+		case "end":
+			if len(stack) == 0 {
+				return snap, fmt.Errorf("%s: end without an open block", where)
+			}
+			stack = stack[:len(stack)-1]
+		default:
+			return snap, fmt.Errorf("%s: unknown marker %q (want steps, doc, end, or file steps on line 1)", where, trimmed)
+		}
+	}
+	if len(stack) != 0 {
+		return snap, fmt.Errorf("%s: %d block(s) never closed with //@ end", name, len(stack))
+	}
+	snap.text = out.String()
+	return snap, nil
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+const sample = `package main
+
+//@ steps 0-1
+var mode = "chroot"
+//@ end
+//@ steps 2-
+var mode = "namespaces"
+//@ end
+
+func main() {
+	//@ doc body
+	println(mode)
+	//@ steps 3-
+	println("pivot")
+	//@ end
+	//@ end
+}
+`
+
+func TestRenderKeepsOnlyTheStepsLines(t *testing.T) {
+	cases := map[int]string{
+		0: "package main\n\nvar mode = \"chroot\"\n\nfunc main() {\n\tprintln(mode)\n}\n",
+		2: "package main\n\nvar mode = \"namespaces\"\n\nfunc main() {\n\tprintln(mode)\n}\n",
+		3: "package main\n\nvar mode = \"namespaces\"\n\nfunc main() {\n\tprintln(mode)\n\tprintln(\"pivot\")\n}\n",
+	}
+	for step, want := range cases {
+		snap, err := render("sample.go", sample, step)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if snap.text != want {
+			t.Errorf("step %d:\n got %q\nwant %q", step, snap.text, want)
+		}
+	}
+}
+
+func TestRenderCollectsRegionsPerStep(t *testing.T) {
+	snap, err := render("sample.go", sample, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(snap.regions["body"], "|"); got != "\tprintln(mode)" {
+		t.Errorf("step 1 region: got %q", got)
+	}
+	snap, _ = render("sample.go", sample, 5)
+	if got := strings.Join(snap.regions["body"], "|"); got != "\tprintln(mode)|\tprintln(\"pivot\")" {
+		t.Errorf("step 5 region: got %q", got)
+	}
+}
+
+func TestFileMarkerExcludesEarlierSteps(t *testing.T) {
+	src := "//@ file steps 1-\npackage main\n"
+	if snap, _ := render("f.go", src, 0); snap.present {
+		t.Error("step 0 should not have the file")
+	}
+	snap, err := render("f.go", src, 1)
+	if err != nil || !snap.present || snap.text != "package main\n" {
+		t.Errorf("step 1: present=%v text=%q err=%v", snap.present, snap.text, err)
+	}
+}
+
+func TestRenderRejectsBrokenMarkers(t *testing.T) {
+	for name, src := range map[string]string{
+		"unclosed":  "//@ steps 1-\nx\n",
+		"stray end": "x\n//@ end\n",
+		"bad range": "//@ steps 3-1\nx\n//@ end\n",
+		"unknown":   "//@ stpes 1-\nx\n//@ end\n",
+		"no name":   "//@ doc\nx\n//@ end\n",
+	} {
+		if _, err := render(name, src, 2); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}
+
+func TestRefreshExcerptsReplacesStaleCode(t *testing.T) {
+	doc := "intro\n<!-- code 01-chroot/run.go#body -->\n```go\nstale()\n```\nafter\n<!-- code 01-chroot/x.go -->\nend"
+	find := func(file, region string) ([]string, error) {
+		if region == "" {
+			return []string{"whole()"}, nil
+		}
+		return []string{"\tif ok {", "\t\tfresh()", "\t}"}, nil
+	}
+	got, err := refreshExcerpts("d.md", doc, find)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "intro\n<!-- code 01-chroot/run.go#body -->\n```go\nif ok {\n\tfresh()\n}\n```\nafter\n<!-- code 01-chroot/x.go -->\n```go\nwhole()\n```\nend"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestFilterSumKeepsRequiredModulesOnly(t *testing.T) {
+	sum := "a.io/x v1.0.0 h1:aaa=\na.io/x v1.0.0/go.mod h1:bbb=\nb.io/y v2.0.0 h1:ccc=\n"
+	mod := "go 1.24\n\nrequire a.io/x v1.0.0\n"
+	if got := filterSum(sum, mod); got != "a.io/x v1.0.0 h1:aaa=\na.io/x v1.0.0/go.mod h1:bbb=\n" {
+		t.Errorf("got %q", got)
+	}
+}

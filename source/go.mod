@@ -1,0 +1,7 @@
+go 1.22
+
+require golang.org/x/sys v0.30.0
+//@ steps 1-
+
+require github.com/cyphar/filepath-securejoin v0.7.0
+//@ end

@@ -1,0 +1,40 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"syscall"
+)
+
+// containerEnv is the command's whole environment: nothing of the host's
+// leaks in but the kind of terminal it talks to.
+func containerEnv() []string {
+	env := []string{"PATH=" + containerPath, "HOME=/root"}
+	if term := os.Getenv("TERM"); term != "" {
+		env = append(env, "TERM="+term)
+	}
+	return env
+}
+
+// chrootCommand prepares a child that runs inside rootfs.
+func chrootCommand(o options) (*exec.Cmd, error) {
+	if err := checkRootfs(o.rootfs); err != nil {
+		return nil, err
+	}
+	path, err := lookPathIn(o.rootfs, o.command[0])
+	if err != nil {
+		return nil, err
+	}
+	// Between fork and exec the child calls chroot(rootfs), then chdir("/"):
+	// Go runs both for us when SysProcAttr.Chroot and Dir are set. Without the
+	// chdir the child's working directory would still be on the host.
+	cmd := &exec.Cmd{
+		Path:        path,
+		Args:        o.command,
+		Env:         containerEnv(),
+		Dir:         "/",
+		SysProcAttr: &syscall.SysProcAttr{Chroot: o.rootfs},
+	}
+	explain("fork(), then in the child: chroot(%q), chdir(\"/\"), execve(%q, %q)", o.rootfs, path, o.command)
+	return cmd, nil
+}

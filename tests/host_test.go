@@ -1,0 +1,62 @@
+package tests
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hostState is everything a run of the runtime could leave behind on the host.
+// Later steps add what they create (cgroups, links, firewall rules).
+type hostState struct {
+	mounts []string // /proc/self/mountinfo, line by line
+	state  []string // every path under the data directory but the root filesystems
+}
+
+func snapshotHost(t *testing.T) hostState {
+	t.Helper()
+	info, err := os.ReadFile("/proc/self/mountinfo")
+	require.NoError(t, err)
+	var state []string
+	root := dataDir()
+	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // a directory that vanished while we walked is not left behind
+		}
+		if path == filepath.Join(root, "rootfs") {
+			return fs.SkipDir
+		}
+		state = append(state, path)
+		return nil
+	})
+	return hostState{mounts: strings.Split(strings.TrimSpace(string(info)), "\n"), state: state}
+}
+
+// assertNothingLeftBehind compares the host with a snapshot taken before the run.
+func assertNothingLeftBehind(t *testing.T, before hostState) {
+	t.Helper()
+	after := snapshotHost(t)
+	assert.ElementsMatch(t, before.mounts, after.mounts, "mounts on the host changed")
+	assert.ElementsMatch(t, before.state, after.state, "files under %s changed", dataDir())
+}
+
+// badInput runs a command line that must be refused: a non-zero exit, exactly
+// one line on stderr that contains each of mentions, and nothing left behind.
+func badInput(t *testing.T, mentions []string, args ...string) result {
+	t.Helper()
+	before := snapshotHost(t)
+	r := run(t, args...)
+	assert.NotZero(t, r.status, "exit status of %q", args)
+	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
+	assert.Len(t, lines, 1, "want one line on stderr, got %q", r.stderr)
+	for _, m := range mentions {
+		assert.Contains(t, r.stderr, m)
+	}
+	assertNothingLeftBehind(t, before)
+	return r
+}

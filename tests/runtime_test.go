@@ -1,0 +1,155 @@
+package tests
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// hangLimit bounds any one run of the binary. It is a guard against a hung
+// test, never a way to wait for something: tests wait on real events.
+const hangLimit = 2 * time.Minute
+
+// result is how one run of the binary ended.
+type result struct {
+	stdout, stderr string
+	status         int
+}
+
+// runOpts changes how the binary is started.
+type runOpts struct {
+	stdin string
+	env   []string // added to the test's own environment
+}
+
+// run runs the binary under test with args and returns how it ended.
+func run(t *testing.T, args ...string) result {
+	t.Helper()
+	return runWith(t, runOpts{}, args...)
+}
+
+func runWith(t *testing.T, o runOpts, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), hangLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Env = append(os.Environ(), o.env...)
+	cmd.Stdin = strings.NewReader(o.stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%s %q did not finish within %v; stderr: %s", bin, args, hangLimit, stderr.String())
+	}
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatalf("starting %s: %v", bin, err)
+	}
+	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
+}
+
+// running is a binary started in the background, for tests that signal it.
+type running struct {
+	cmd    *exec.Cmd
+	stdout io.Reader
+	lines  *bufio.Scanner // stdout, line by line
+	stderr *bytes.Buffer
+	done   chan struct{}
+}
+
+// start runs the binary under test in the background. The test reads its
+// stdout with waitFor and must call wait.
+func start(t *testing.T, args ...string) *running {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	r := &running{cmd: cmd, stdout: out, lines: bufio.NewScanner(out), stderr: &bytes.Buffer{}, done: make(chan struct{})}
+	cmd.Stderr = r.stderr
+	// A process the container leaves behind may hold stderr open; once the
+	// runtime has exited, stop copying from it after a while instead of hanging.
+	cmd.WaitDelay = 10 * time.Second
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		select {
+		case <-r.done:
+		default:
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+		}
+	})
+	return r
+}
+
+// waitFor reads the container's stdout until a line equal to want: the event
+// that says the container reached the point the test needs.
+func (r *running) waitFor(t *testing.T, want string) {
+	t.Helper()
+	found := make(chan bool, 1)
+	go func() {
+		for r.lines.Scan() {
+			if r.lines.Text() == want {
+				found <- true
+				return
+			}
+		}
+		found <- false
+	}()
+	select {
+	case ok := <-found:
+		require.True(t, ok, "stdout ended before %q; stderr: %s", want, r.stderr)
+	case <-time.After(hangLimit):
+		t.Fatalf("no %q on stdout within %v", want, hangLimit)
+	}
+}
+
+// wait waits for the binary to exit and returns its exit status.
+func (r *running) wait(t *testing.T) int {
+	t.Helper()
+	go func() { _, _ = io.Copy(io.Discard, r.stdout) }()
+	exited := make(chan error, 1)
+	go func() { exited <- r.cmd.Wait() }()
+	select {
+	case <-exited:
+	case <-time.After(hangLimit):
+		t.Fatalf("still running after %v; stderr: %s", hangLimit, r.stderr)
+	}
+	close(r.done)
+	return r.cmd.ProcessState.ExitCode()
+}
+
+// dataDir is where the runtime keeps root filesystems and state.
+func dataDir() string {
+	if d := os.Getenv("RUNT_DATA"); d != "" {
+		return d
+	}
+	return "/var/lib/runt"
+}
+
+// busybox is the rootfs "make rootfs" builds, which the runtime uses by default.
+func busybox(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(dataDir(), "rootfs", "busybox")
+	_, err := os.Stat(filepath.Join(dir, "runt-rootfs"))
+	need(t, err == nil, "no busybox rootfs at "+dir+"; run 'make rootfs'")
+	return dir
+}
+
+// rootfsCopy is a private copy of the busybox rootfs that a test may change.
+func rootfsCopy(t *testing.T) string {
+	t.Helper()
+	dst := filepath.Join(t.TempDir(), "rootfs")
+	out, err := exec.Command("cp", "-a", busybox(t), dst).CombinedOutput()
+	require.NoError(t, err, "copying the rootfs: %s", out)
+	return dst
+}
