@@ -90,12 +90,12 @@ test: deps rootfs build unit
 
 ## generate: write steps/, go.work and the excerpts in docs/ from source/
 generate:
-	@cd generator && $(GO) run . -src ../source -docs ../docs -out ..
+	@cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -out ..
 
 ## check-generated: fail if steps/, go.work or docs/ differ from what source/ generates
 check-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
-	(cd generator && $(GO) run . -src ../source -docs ../docs -out $$tmp) && \
+	(cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -out $$tmp) && \
 	diff -ru steps $$tmp/steps && diff -u go.work $$tmp/go.work && \
 	for f in docs/*.md; do diff -u $$f $$tmp/$$f || exit 1; done && \
 	echo "check-generated: steps/, go.work and docs/ match source/"

@@ -53,16 +53,20 @@ func generate(src, docs, out string) error {
 	if err != nil {
 		return err
 	}
+	// Render every step before touching steps/, so a mistake in the source
+	// leaves the last good snapshots in place.
+	trees := make([]map[string]string, len(steps))
+	for i, s := range steps {
+		if trees[i], err = buildStep(s, files); err != nil {
+			return err
+		}
+	}
 	stepsOut := filepath.Join(out, "steps")
 	if err := os.RemoveAll(stepsOut); err != nil {
 		return err
 	}
-	for _, s := range steps {
-		tree, err := buildStep(s, files)
-		if err != nil {
-			return err
-		}
-		for rel, text := range tree {
+	for i, s := range steps {
+		for rel, text := range trees[i] {
 			if err := writeFile(filepath.Join(stepsOut, s.dir, rel), text); err != nil {
 				return err
 			}

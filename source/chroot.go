@@ -1,24 +1,21 @@
-//@ file steps 1-
+//@ file steps 1-2
 package main
 
 import (
+	//@ steps 2
 	"os"
+	//@ end
+	//@ steps 1
 	"os/exec"
 	"syscall"
+	//@ end
+	//@ steps 2
+
+	"golang.org/x/sys/unix"
+	//@ end
 )
 
-//@ doc env
-// containerEnv is the command's whole environment: nothing of the host's
-// leaks in but the kind of terminal it talks to.
-func containerEnv() []string {
-	env := []string{"PATH=" + containerPath, "HOME=/root"}
-	if term := os.Getenv("TERM"); term != "" {
-		env = append(env, "TERM="+term)
-	}
-	return env
-}
-//@ end
-
+//@ steps 1
 //@ doc chroot
 // chrootCommand prepares a child that runs inside rootfs.
 func chrootCommand(o options) (*exec.Cmd, error) {
@@ -42,4 +39,19 @@ func chrootCommand(o options) (*exec.Cmd, error) {
 	explain("fork(), then in the child: chroot(%q), chdir(\"/\"), execve(%q, %q)", o.rootfs, path, o.command)
 	return cmd, nil
 }
+//@ end
+//@ end
+//@ steps 2
+//@ doc enterRootfs
+// enterRootfs makes rootfs the container's / with chroot, as step 1 did, but
+// now from inside the container's init. Step 3 replaces it with pivot_root.
+func enterRootfs(rootfs string) error {
+	explain("chroot(%q)", rootfs)
+	if err := unix.Chroot(rootfs); err != nil {
+		return &os.PathError{Op: "chroot", Path: rootfs, Err: err}
+	}
+	explain(`chdir("/")`)
+	return os.Chdir("/")
+}
+//@ end
 //@ end

@@ -43,6 +43,11 @@ type options struct {
 	// rootfs is the directory the container sees as /.
 	rootfs string
 	//@ end
+	//@ steps 2-
+
+	// hostname is the container's own, in its UTS namespace.
+	hostname string
+	//@ end
 }
 
 const usage = `usage: %[1]s [--explain] run [flags] [--] CMD [ARG...]
@@ -101,6 +106,9 @@ func runFlags(o *options) flagSet {
 	//@ steps 1-
 	fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem the container sees as /")
 	//@ end
+	//@ steps 2-
+	fs.StringVar(&o.hostname, "hostname", "", "the container's hostname (default: a random short id)")
+	//@ end
 	return fs
 }
 
@@ -118,6 +126,14 @@ func parseRun(args []string) (options, error) {
 	if len(o.command) == 0 {
 		return o, usageError(errors.New("no command to run"))
 	}
+	//@ steps 2-
+	if o.hostname == "" {
+		o.hostname = newID()
+	}
+	if err := checkHostname(o.hostname); err != nil {
+		return o, err
+	}
+	//@ end
 	return o, nil
 }
 

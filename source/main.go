@@ -7,5 +7,14 @@ package main
 import "os"
 
 func main() {
+	//@ steps 2-
+	//@ doc reexec
+	// The runtime re-executes itself as the container's init (see init.go).
+	// This check comes first, before anything else runs in the new process.
+	if len(os.Args) > 1 && os.Args[1] == "init" {
+		os.Exit(containerInit(os.Args[2:]))
+	}
+	//@ end
+	//@ end
 	os.Exit(cli(os.Args[1:]))
 }

@@ -71,3 +71,15 @@ func lookPathIn(rootfs, name string) (string, error) {
 	}
 	return "", &statusError{exitNotFound, fmt.Errorf("%s: command not found in rootfs %s", name, rootfs)}
 }
+
+//@ doc env
+// containerEnv is the command's whole environment: nothing of the host's
+// leaks in but the kind of terminal it talks to.
+func containerEnv() []string {
+	env := []string{"PATH=" + containerPath, "HOME=/root"}
+	if term := os.Getenv("TERM"); term != "" {
+		env = append(env, "TERM="+term)
+	}
+	return env
+}
+//@ end

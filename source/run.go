@@ -20,8 +20,13 @@ func run(o options) (int, error) {
 	explain("fork(), then in the child: execve(%q, %q)", cmd.Path, cmd.Args)
 	//@ end
 	//@ end
-	//@ steps 1-
+	//@ steps 1
 	cmd, err := chrootCommand(o)
+	//@ end
+	//@ steps 2-
+	cmd, err := containerCommand(o)
+	//@ end
+	//@ steps 1-
 	if err != nil {
 		return 0, err
 	}

@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -74,6 +76,10 @@ func start(t *testing.T, args ...string) *running {
 	cmd := exec.Command(bin, args...)
 	out, err := cmd.StdoutPipe()
 	require.NoError(t, err)
+	// stdin stays open and empty until the test ends, so "read" in the container blocks.
+	in, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	t.Cleanup(func() { in.Close() })
 	r := &running{cmd: cmd, stdout: out, lines: bufio.NewScanner(out), stderr: &bytes.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = r.stderr
 	// A process the container leaves behind may hold stderr open; once the
@@ -126,6 +132,36 @@ func (r *running) wait(t *testing.T) int {
 	}
 	close(r.done)
 	return r.cmd.ProcessState.ExitCode()
+}
+
+// containerPID is the PID, on the host, of the runtime's child: the container's
+// command (its init, until init execs the command).
+func (r *running) containerPID(t *testing.T) int {
+	t.Helper()
+	pids := childPIDs(t, r.cmd.Process.Pid)
+	require.Len(t, pids, 1, "the runtime should have exactly one child")
+	return pids[0]
+}
+
+// childPIDs lists the children of pid. Each thread keeps its own list, and a
+// Go program forks from whichever thread it runs on, so read them all.
+func childPIDs(t *testing.T, pid int) []int {
+	t.Helper()
+	tasks, err := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	require.NoError(t, err)
+	var pids []int
+	for _, task := range tasks {
+		data, err := os.ReadFile(task)
+		if err != nil {
+			continue // the thread ended
+		}
+		for _, field := range strings.Fields(string(data)) {
+			n, err := strconv.Atoi(field)
+			require.NoError(t, err)
+			pids = append(pids, n)
+		}
+	}
+	return pids
 }
 
 // dataDir is where the runtime keeps root filesystems and state.

@@ -1,20 +1,9 @@
 package main
 
 import (
-	"os"
 	"os/exec"
 	"syscall"
 )
-
-// containerEnv is the command's whole environment: nothing of the host's
-// leaks in but the kind of terminal it talks to.
-func containerEnv() []string {
-	env := []string{"PATH=" + containerPath, "HOME=/root"}
-	if term := os.Getenv("TERM"); term != "" {
-		env = append(env, "TERM="+term)
-	}
-	return env
-}
 
 // chrootCommand prepares a child that runs inside rootfs.
 func chrootCommand(o options) (*exec.Cmd, error) {
