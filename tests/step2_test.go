@@ -1,0 +1,150 @@
+package tests
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// Step 2: its own hostname, PIDs, mounts and IPC, by namespaces.
+
+var _ = prop(2, "the hostname inside is --hostname and the host's is unchanged", func(t *testing.T) {
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	r := run(t, "run", "--hostname", "inside-box", "hostname")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "inside-box\n", r.stdout)
+	after, err := os.Hostname()
+	require.NoError(t, err)
+	assert.Equal(t, host, after)
+
+	r = run(t, "run", "hostname")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.NotEqual(t, host+"\n", r.stdout, "without --hostname the container gets a name of its own")
+})
+
+var _ = prop(2, "the command is PID 1", func(t *testing.T) {
+	r := run(t, "run", "sh", "-c", "echo $$")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "1\n", r.stdout)
+})
+
+var _ = prop(2, "ps inside lists only the container's processes", func(t *testing.T) {
+	r := run(t, "run", "sh", "-c", "ps -o pid,comm; exit 0") // the shell stays, ps is its child
+	require.Equal(t, 0, r.status, r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")[1:] // past the header
+	var comms []string
+	for _, l := range lines {
+		f := strings.Fields(l)
+		require.Len(t, f, 2, "ps line %q", l)
+		comms = append(comms, f[1])
+	}
+	assert.ElementsMatch(t, []string{"sh", "ps"}, comms, "ps output:\n%s", r.stdout)
+})
+
+var _ = prop(2, "namespace inodes differ from the host's", func(t *testing.T) {
+	kinds := []string{"uts", "pid", "mnt", "ipc"}
+	script := ""
+	for _, k := range kinds {
+		script += "readlink /proc/self/ns/" + k + "; "
+	}
+	r := run(t, "run", "sh", "-c", script)
+	require.Equal(t, 0, r.status, r.stderr)
+	inside := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, inside, len(kinds))
+	for i, k := range kinds {
+		host, err := os.Readlink("/proc/self/ns/" + k)
+		require.NoError(t, err)
+		assert.True(t, strings.HasPrefix(inside[i], k+":["), "inside: %q", inside[i])
+		assert.NotEqual(t, host, inside[i], "%s namespace", k)
+	}
+})
+
+var _ = prop(2, "a mount made inside never appears on the host", func(t *testing.T) {
+	before := snapshotHost(t)
+	c := start(t, "run", "sh", "-c", "mount -t tmpfs made-inside /tmp && grep -c made-inside /proc/self/mountinfo && echo ready; read line")
+	c.waitFor(t, "1") // the container sees its own mount...
+	c.waitFor(t, "ready")
+	info, err := os.ReadFile("/proc/self/mountinfo")
+	require.NoError(t, err)
+	assert.NotContains(t, string(info), "made-inside", "...and the host, while it runs, does not")
+	require.NoError(t, syscall.Kill(c.containerPID(t), syscall.SIGKILL))
+	c.wait(t)
+	assertNothingLeftBehind(t, before)
+})
+
+var _ = prop(2, "a SysV shared memory segment of the host is invisible inside", func(t *testing.T) {
+	key := 0x52554e54 // "RUNT"
+	id, err := unix.SysvShmGet(key, 4096, unix.IPC_CREAT|0o600)
+	require.NoError(t, err)
+	t.Cleanup(func() { _, _ = unix.SysvShmCtl(id, unix.IPC_RMID, nil) })
+	hostView, err := os.ReadFile("/proc/sysvipc/shm")
+	require.NoError(t, err)
+	require.Contains(t, string(hostView), fmt.Sprint(key), "the host sees its segment")
+
+	r := run(t, "run", "cat", "/proc/sysvipc/shm")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.NotContains(t, r.stdout, fmt.Sprint(key))
+})
+
+var _ = prop(2, "PID 1 ignoring SIGTERM still dies by SIGKILL", func(t *testing.T) {
+	c := start(t, "run", "sh", "-c", "trap '' TERM; echo ready; read line")
+	c.waitFor(t, "ready")
+	pid := c.containerPID(t)
+	require.NoError(t, syscall.Kill(pid, syscall.SIGTERM))
+	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+	assert.Equal(t, 137, c.wait(t), "killed by SIGKILL, not by the ignored SIGTERM")
+})
+
+var _ = prop(2, "the container dies with a runtime killed by SIGKILL", func(t *testing.T) {
+	c := start(t, "run", "sh", "-c", "echo ready; read line")
+	c.waitFor(t, "ready")
+	pidfd, err := unix.PidfdOpen(c.containerPID(t), 0)
+	require.NoError(t, err)
+	defer unix.Close(pidfd)
+	require.NoError(t, c.cmd.Process.Kill())
+	c.wait(t)
+	// A pidfd becomes readable when its process exits: wait for that event.
+	fds := []unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}
+	n, err := unix.Poll(fds, int(hangLimit.Milliseconds()))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n, "the container's process outlived its runtime")
+})
+
+var _ = prop(2, "abandoned children leave nothing behind after exit", func(t *testing.T) {
+	rootfs := rootfsCopy(t)
+	// Until step 3 builds /dev, give the shell the /dev/null it opens for "&".
+	require.NoError(t, unix.Mknod(filepath.Join(rootfs, "dev", "null"), unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))))
+	marker := fmt.Sprintf("abandoned-%d", os.Getpid())
+	script := fmt.Sprintf(`for i in $(seq 50); do sh -c 'sleep 1000; : %s' & done; echo spawned`, marker)
+	r := run(t, "run", "--rootfs", rootfs, "sh", "-c", script)
+	require.Equal(t, 0, r.status, r.stderr)
+	require.Equal(t, "spawned\n", r.stdout)
+	assert.Empty(t, processesMatching(t, marker), "processes of the container outlived it")
+})
+
+var _ = prop(2, "a hostname longer than 64 bytes is refused with one line", func(t *testing.T) {
+	badInput(t, []string{"hostname", "64"}, "run", "--hostname", strings.Repeat("h", 65), "true")
+})
+
+// processesMatching lists the host PIDs whose command line contains s.
+func processesMatching(t *testing.T, s string) []string {
+	t.Helper()
+	cmdlines, err := filepath.Glob("/proc/[0-9]*/cmdline")
+	require.NoError(t, err)
+	var pids []string
+	for _, path := range cmdlines {
+		data, err := os.ReadFile(path)
+		if err == nil && strings.Contains(string(data), s) && !strings.Contains(path, fmt.Sprintf("/%d/", os.Getpid())) {
+			pids = append(pids, filepath.Base(filepath.Dir(path)))
+		}
+	}
+	return pids
+}
