@@ -28,13 +28,54 @@ func makeMountsPrivate() error {
 // namespace of the process that mounts it, so ps inside lists only the
 // container's processes.
 func mountProc() error {
-	if err := os.MkdirAll("/proc", 0o555); err != nil {
+	return mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+}
+//@ end
+//@ steps 3-
+
+//@ doc sys
+// mountSys mounts sysfs read-only: programs read it to learn about the
+// machine, but a write there would change the host's devices and kernel.
+func mountSys() error {
+	return mount("sysfs", "/sys", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+}
+//@ end
+//@ end
+
+// mount creates target and mounts a filesystem of type fstype there.
+func mount(source, target, fstype string, flags uintptr, data string) error {
+	if err := os.MkdirAll(target, 0o755); err != nil {
 		return err
 	}
-	explain(`mount("proc", "/proc", "proc", MS_NOSUID|MS_NODEV|MS_NOEXEC)`)
-	if err := unix.Mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, ""); err != nil {
-		return &os.PathError{Op: "mount proc", Path: "/proc", Err: err}
+	explain("mount(%q, %q, %q, %s, %q)", source, target, fstype, mountFlagNames(flags), data)
+	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
+		return &os.PathError{Op: "mount " + fstype, Path: target, Err: err}
 	}
 	return nil
 }
-//@ end
+
+// mountFlagNames spells mount flags the way mount(2) does, for --explain.
+func mountFlagNames(flags uintptr) string {
+	names := ""
+	for _, f := range []struct {
+		flag uintptr
+		name string
+	}{
+		{unix.MS_RDONLY, "MS_RDONLY"},
+		{unix.MS_NOSUID, "MS_NOSUID"},
+		{unix.MS_NODEV, "MS_NODEV"},
+		{unix.MS_NOEXEC, "MS_NOEXEC"},
+		{unix.MS_STRICTATIME, "MS_STRICTATIME"},
+	} {
+		if flags&f.flag != 0 {
+			if names != "" {
+				names += "|"
+			}
+			names += f.name
+		}
+	}
+	if names == "" {
+		return "0"
+	}
+	return names
+}
