@@ -121,7 +121,9 @@ var _ = prop(2, "the container dies with a runtime killed by SIGKILL", func(t *t
 var _ = prop(2, "abandoned children leave nothing behind after exit", func(t *testing.T) {
 	rootfs := rootfsCopy(t)
 	// Until step 3 builds /dev, give the shell the /dev/null it opens for "&".
-	require.NoError(t, unix.Mknod(filepath.Join(rootfs, "dev", "null"), unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))))
+	devNull := filepath.Join(rootfs, "dev", "null")
+	require.NoError(t, os.RemoveAll(devNull))
+	require.NoError(t, unix.Mknod(devNull, unix.S_IFCHR|0o666, int(unix.Mkdev(1, 3))))
 	marker := fmt.Sprintf("abandoned-%d", os.Getpid())
 	script := fmt.Sprintf(`for i in $(seq 50); do sh -c 'sleep 1000; : %s' & done; echo spawned`, marker)
 	r := run(t, "run", "--rootfs", rootfs, "sh", "-c", script)
