@@ -73,7 +73,7 @@ step-%: deps build rootfs
 ## check-N: every property of steps 0..N, against BIN (default: bin/stepN)
 check-%: rootfs
 	@if [ -z "$(BIN)" ]; then $(MAKE) --no-print-directory build; fi
-	cd tests && RUNT_STEP=$* RUNT_BIN=$(abspath $(or $(BIN),bin/step$*)) $(GO) test -count=1 $(TESTFLAGS) ./...
+	cd tests && RUNT_STEP=$* RUNT_BIN=$(abspath $(or $(BIN),bin/step$*)) RUNT_ESCAPE=$(abspath bin/escape) $(GO) test -count=1 $(TESTFLAGS) ./...
 
 ## diff-N: the lesson of step N
 diff-%:
@@ -111,3 +111,6 @@ lint:
 
 clean:
 	rm -rf bin
+
+# The property suite on a pure cgroup v2 kernel, in a small qemu VM: make check-vm.
+-include vm/vm.mk
