@@ -71,8 +71,7 @@ step-%: deps build rootfs
 	@bin/step$* run sh; true
 
 ## check-N: every property of steps 0..N, against BIN (default: bin/stepN)
-check-%: rootfs
-	@if [ -z "$(BIN)" ]; then $(MAKE) --no-print-directory build; fi
+check-%: rootfs build
 	cd tests && RUNT_STEP=$* RUNT_BIN=$(abspath $(or $(BIN),bin/step$*)) RUNT_ESCAPE=$(abspath bin/escape) $(GO) test -count=1 $(TESTFLAGS) ./...
 
 ## diff-N: the lesson of step N
@@ -86,7 +85,7 @@ unit:
 
 ## test: unit tests, then check-N for every step
 test: deps rootfs build unit
-	@set -e; $(foreach n,$(STEP_NUMS),$(MAKE) --no-print-directory check-$(n) BIN=bin/step$(n);)
+	@set -e; $(foreach n,$(STEP_NUMS),$(MAKE) --no-print-directory check-$(n);)
 
 ## generate: write steps/, go.work and the excerpts in docs/ from source/
 generate:
