@@ -27,6 +27,9 @@ GO ?= go
 # What "make step-N" prints before the shell: the one new idea of the step.
 BANNER_0 := step 0: the container is an ordinary child process. It still sees the whole host.
 BANNER_1 := step 1: chroot into a busybox rootfs. Try: ls /, cat /etc/os-release, then read docs/01-chroot.md for the escape.
+BANNER_2 := step 2: own hostname, PIDs, mounts and IPC (namespaces). Try: hostname, ps, ls -l /proc/self/ns.
+BANNER_3 := step 3: pivot_root, a minimal /dev, read-only /sys. Try: cat /proc/self/mountinfo, ls -l /dev.
+BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS="--memory 64m --pids 50"). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
 
 .PHONY: all deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
 all: build
@@ -68,7 +71,7 @@ escape: build rootfs
 ## step-N: build step N, ensure the rootfs, and open a shell in a step-N container
 step-%: deps build rootfs
 	@echo; echo "  $(BANNER_$*)"; echo "  (docs/$(notdir $(call step_dir,$*)).md; exit the shell to leave)"; echo
-	@bin/step$* run sh; true
+	@bin/step$* run $(RUN_FLAGS) sh; true
 
 ## check-N: every property of steps 0..N, against BIN (default: bin/stepN)
 check-%: rootfs build
@@ -76,6 +79,7 @@ check-%: rootfs build
 
 ## diff-N: the lesson of step N
 diff-%:
+	@if [ "$*" -lt 1 ]; then echo "diff-N: N must be a step after the first (1 or more)"; exit 1; fi
 	@git diff --no-index --stat $(call step_dir,$(shell echo $$(($*-1)))) $(call step_dir,$*) || true
 	@git diff --no-index $(call step_dir,$(shell echo $$(($*-1)))) $(call step_dir,$*) || true
 

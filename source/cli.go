@@ -45,8 +45,16 @@ type options struct {
 	//@ end
 	//@ steps 2-
 
+	// id names the container; its hostname defaults to it.
+	id string
+
 	// hostname is the container's own, in its UTS namespace.
 	hostname string
+	//@ end
+	//@ steps 4-
+
+	// limits are the container's cgroup limits.
+	limits limits
 	//@ end
 }
 
@@ -107,7 +115,12 @@ func runFlags(o *options) flagSet {
 	fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem the container sees as /")
 	//@ end
 	//@ steps 2-
-	fs.StringVar(&o.hostname, "hostname", "", "the container's hostname (default: a random short id)")
+	fs.StringVar(&o.hostname, "hostname", "", "the container's hostname (default: its random short id)")
+	//@ end
+	//@ steps 4-
+	fs.Func("memory", "memory limit, e.g. 64m or 1g (swap included)", o.limits.parseMemory)
+	fs.Func("cpus", "CPU limit in CPUs, e.g. 0.5", o.limits.parseCPUs)
+	fs.Func("pids", "limit on processes and threads, e.g. 100", o.limits.parsePids)
 	//@ end
 	return fs
 }
@@ -127,8 +140,9 @@ func parseRun(args []string) (options, error) {
 		return o, usageError(errors.New("no command to run"))
 	}
 	//@ steps 2-
+	o.id = newID()
 	if o.hostname == "" {
-		o.hostname = newID()
+		o.hostname = o.id
 	}
 	if err := checkHostname(o.hostname); err != nil {
 		return o, err
@@ -141,6 +155,12 @@ func parseRun(args []string) (options, error) {
 func usageError(err error) error {
 	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
 		err = fmt.Errorf("unknown flag --%s", name)
+	}
+	// flag says `invalid value "V" for flag -NAME: why`; say "--NAME V: why".
+	var value, name string
+	if n, _ := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &name); n == 2 {
+		_, why, _ := strings.Cut(err.Error(), ": ")
+		err = fmt.Errorf("--%s %s: %s", strings.TrimSuffix(name, ":"), value, why)
 	}
 	return &statusError{exitRuntimeError, fmt.Errorf("%v (see '%s run --help')", err, prog)}
 }

@@ -4,6 +4,9 @@ package main
 import (
 	"fmt"
 	"os"
+	//@ steps 4-
+	"runtime"
+	//@ end
 
 	"golang.org/x/sys/unix"
 )
@@ -22,10 +25,21 @@ import (
 // the fixed sequence in package syscall (SysProcAttr), no Go code of ours.
 func containerInit(args []string) int {
 	role = "init"
+	//@ steps 4-
+	// unshare(2) changes the namespaces of the calling thread only, and
+	// execve keeps those of the thread that calls it: both must happen on
+	// one thread, so this goroutine keeps its thread to the end.
+	runtime.LockOSThread()
+	//@ end
 	o, err := parseRun(args)
 	if err != nil {
 		return fail(err)
 	}
+	//@ steps 4-
+	if err := waitForRuntime(); err != nil {
+		return fail(fmt.Errorf("init: %w", err))
+	}
+	//@ end
 	if err := setUpContainer(o); err != nil {
 		return fail(fmt.Errorf("init: %w", err))
 	}
@@ -50,6 +64,15 @@ func setUpContainer(o options) error {
 	if err := makeMountsPrivate(); err != nil {
 		return err
 	}
+	//@ steps 4-
+	if err := enterCgroupNamespace(); err != nil {
+		return err
+	}
+	cgroups, err := hostCgroupMounts()
+	if err != nil {
+		return err
+	}
+	//@ end
 	//@ steps 2
 	if err := enterRootfs(o.rootfs); err != nil {
 		return err
@@ -69,7 +92,26 @@ func setUpContainer(o options) error {
 	if err := mountSys(); err != nil {
 		return err
 	}
+	//@ steps 4-
+	if err := mountCgroups(cgroups); err != nil {
+		return err
+	}
+	//@ end
 	return detachOldRoot()
 	//@ end
+}
+//@ end
+//@ steps 4-
+
+// waitForRuntime blocks until the runtime has moved us into the container's
+// cgroup (see holdInit). EOF without the go byte means the runtime gave up.
+func waitForRuntime() error {
+	sync := os.NewFile(3, "sync pipe")
+	defer sync.Close() // not for the command to inherit
+	explain("read(sync pipe): waiting for the runtime")
+	if n, err := sync.Read(make([]byte, 1)); n != 1 {
+		return fmt.Errorf("waiting for the runtime: %v", err)
+	}
+	return nil
 }
 //@ end

@@ -5,6 +5,9 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	//@ steps 4-
+	"os"
+	//@ end
 	"os/exec"
 	"strconv"
 	"strings"
@@ -47,6 +50,38 @@ func containerCommand(o options) (*exec.Cmd, error) {
 }
 //@ end
 
+//@ steps 4-
+//@ doc holdInit
+// holdInit makes the container's init wait, before it does anything, until
+// release says go. In between, the runtime puts init into the container's
+// cgroup, so that not one instruction of the user's runs outside the
+// limits. The wait is a pipe: init reads from it (fd 3) and blocks.
+func holdInit(cmd *exec.Cmd) (release func(cg cgroup) error, err error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.ExtraFiles = append(cmd.ExtraFiles, r) // fd 3 in the child
+	// --pids counts threads, and init, a Go program, runs in the cgroup until
+	// it execs the command. One P keeps its thread count small (the command
+	// does not inherit this: it gets containerEnv).
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	return func(cg cgroup) error {
+		r.Close() // the child has its own copy now
+		defer w.Close()
+		if err := cg.join(cmd.Process.Pid); err != nil {
+			_ = cmd.Process.Kill()
+			_ = cmd.Wait()
+			return err
+		}
+		explain("write(sync pipe): init may go on")
+		_, err := w.Write([]byte{0})
+		return err
+	}, nil
+}
+
+//@ end
+//@ end
 // initArgs passes the options init needs, as flags "run" understands.
 func initArgs(o options) []string {
 	args := []string{

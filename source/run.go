@@ -32,6 +32,28 @@ func run(o options) (int, error) {
 	}
 	//@ end
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	//@ steps 4-
+
+	//@ doc cgroup
+	// The cgroup exists, with its limits, before the container starts, and
+	// goes when run returns, however the container ended.
+	reapDead()
+	lock, err := lockContainer(o.id)
+	if err != nil {
+		return 0, err
+	}
+	defer lock.release()
+	cg, err := createCgroup(o.id, o.limits)
+	if err != nil {
+		return 0, err
+	}
+	defer removeCgroup(cg)
+	release, err := holdInit(cmd)
+	if err != nil {
+		return 0, err
+	}
+	//@ end
+	//@ end
 
 	//@ doc start
 	signals := catchSignals()
@@ -39,6 +61,11 @@ func run(o options) (int, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, startError(o.command[0], err)
 	}
+	//@ steps 4-
+	if err := release(cg); err != nil {
+		return 0, err
+	}
+	//@ end
 	go forwardSignals(signals, cmd.Process)
 	//@ end
 
@@ -50,6 +77,9 @@ func run(o options) (int, error) {
 	}
 	status := exitStatus(cmd.ProcessState)
 	explain("wait4(%d) = %s", cmd.Process.Pid, cmd.ProcessState)
+	//@ steps 4-
+	reportOOM(cg, o.limits, status)
+	//@ end
 	return status, nil
 	//@ end
 }

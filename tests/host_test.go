@@ -14,8 +14,9 @@ import (
 // hostState is everything a run of the runtime could leave behind on the host.
 // Later steps add what they create (cgroups, links, firewall rules).
 type hostState struct {
-	mounts []string // /proc/self/mountinfo, line by line
-	state  []string // every path under the data directory but the root filesystems
+	mounts  []string // /proc/self/mountinfo, line by line
+	state   []string // every path under the data directory but the root filesystems
+	cgroups []string // every container cgroup, in either cgroup version
 }
 
 func snapshotHost(t *testing.T) hostState {
@@ -31,10 +32,23 @@ func snapshotHost(t *testing.T) hostState {
 		if path == filepath.Join(root, "rootfs") {
 			return fs.SkipDir
 		}
+		// Top-level directories (containers/, ...) may stay by design; what
+		// is in them may not.
+		if d.IsDir() && (path == root || filepath.Dir(path) == root) {
+			return nil
+		}
 		state = append(state, path)
 		return nil
 	})
-	return hostState{mounts: strings.Split(strings.TrimSpace(string(info)), "\n"), state: state}
+	// The runtime keeps container cgroups under "runt": /sys/fs/cgroup/runt/ID
+	// on v2, /sys/fs/cgroup/CONTROLLER/runt/ID on v1.
+	v2, _ := filepath.Glob("/sys/fs/cgroup/runt/*/cgroup.procs")
+	v1, _ := filepath.Glob("/sys/fs/cgroup/*/runt/*/cgroup.procs")
+	var cgroups []string
+	for _, procs := range append(v2, v1...) {
+		cgroups = append(cgroups, filepath.Dir(procs))
+	}
+	return hostState{mounts: strings.Split(strings.TrimSpace(string(info)), "\n"), state: state, cgroups: cgroups}
 }
 
 // assertNothingLeftBehind compares the host with a snapshot taken before the run.
@@ -43,6 +57,7 @@ func assertNothingLeftBehind(t *testing.T, before hostState) {
 	after := snapshotHost(t)
 	assert.ElementsMatch(t, before.mounts, after.mounts, "mounts on the host changed")
 	assert.ElementsMatch(t, before.state, after.state, "files under %s changed", dataDir())
+	assert.ElementsMatch(t, before.cgroups, after.cgroups, "container cgroups changed")
 }
 
 // badInput runs a command line that must be refused: a non-zero exit, exactly

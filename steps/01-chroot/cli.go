@@ -122,6 +122,12 @@ func usageError(err error) error {
 	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
 		err = fmt.Errorf("unknown flag --%s", name)
 	}
+	// flag says `invalid value "V" for flag -NAME: why`; say "--NAME V: why".
+	var value, name string
+	if n, _ := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &name); n == 2 {
+		_, why, _ := strings.Cut(err.Error(), ": ")
+		err = fmt.Errorf("--%s %s: %s", strings.TrimSuffix(name, ":"), value, why)
+	}
 	return &statusError{exitRuntimeError, fmt.Errorf("%v (see '%s run --help')", err, prog)}
 }
 

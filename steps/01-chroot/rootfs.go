@@ -55,20 +55,24 @@ func lookPathIn(rootfs, name string) (string, error) {
 			candidates = append(candidates, filepath.Join(dir, name))
 		}
 	}
+	var found error = &statusError{exitNotFound, fmt.Errorf("%s: command not found in rootfs %s", name, rootfs)}
 	for _, path := range candidates {
 		onHost, err := securejoin.SecureJoin(rootfs, path)
 		if err != nil {
 			continue
 		}
 		info, err := os.Stat(onHost)
-		if err == nil && info.Mode().IsRegular() {
-			if info.Mode().Perm()&0o111 == 0 {
-				return "", &statusError{exitCannotExec, fmt.Errorf("%s: cannot execute: permission denied", name)}
-			}
+		switch {
+		case err != nil:
+			continue
+		case info.IsDir() || info.Mode().Perm()&0o111 == 0:
+			// Like a shell: remember it, but keep searching $PATH.
+			found = &statusError{exitCannotExec, fmt.Errorf("%s: cannot execute: %s is not an executable file", name, path)}
+		default:
 			return filepath.Join("/", path), nil
 		}
 	}
-	return "", &statusError{exitNotFound, fmt.Errorf("%s: command not found in rootfs %s", name, rootfs)}
+	return "", found
 }
 
 // containerEnv is the command's whole environment: nothing of the host's

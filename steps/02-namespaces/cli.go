@@ -42,6 +42,9 @@ type options struct {
 	// rootfs is the directory the container sees as /.
 	rootfs string
 
+	// id names the container; its hostname defaults to it.
+	id string
+
 	// hostname is the container's own, in its UTS namespace.
 	hostname string
 }
@@ -100,7 +103,7 @@ func runFlags(o *options) flagSet {
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&explaining, "explain", explaining, "narrate each kernel operation on stderr")
 	fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem the container sees as /")
-	fs.StringVar(&o.hostname, "hostname", "", "the container's hostname (default: a random short id)")
+	fs.StringVar(&o.hostname, "hostname", "", "the container's hostname (default: its random short id)")
 	return fs
 }
 
@@ -118,8 +121,9 @@ func parseRun(args []string) (options, error) {
 	if len(o.command) == 0 {
 		return o, usageError(errors.New("no command to run"))
 	}
+	o.id = newID()
 	if o.hostname == "" {
-		o.hostname = newID()
+		o.hostname = o.id
 	}
 	if err := checkHostname(o.hostname); err != nil {
 		return o, err
@@ -131,6 +135,12 @@ func parseRun(args []string) (options, error) {
 func usageError(err error) error {
 	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
 		err = fmt.Errorf("unknown flag --%s", name)
+	}
+	// flag says `invalid value "V" for flag -NAME: why`; say "--NAME V: why".
+	var value, name string
+	if n, _ := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &name); n == 2 {
+		_, why, _ := strings.Cut(err.Error(), ": ")
+		err = fmt.Errorf("--%s %s: %s", strings.TrimSuffix(name, ":"), value, why)
 	}
 	return &statusError{exitRuntimeError, fmt.Errorf("%v (see '%s run --help')", err, prog)}
 }

@@ -1,0 +1,158 @@
+package tests
+
+import (
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
+)
+
+// Step 4: memory, CPU and process limits, by cgroups, v1 and v2.
+
+// cgroupV2 reports whether the host runs the unified hierarchy.
+func cgroupV2(t *testing.T) bool {
+	t.Helper()
+	var st unix.Statfs_t
+	require.NoError(t, unix.Statfs("/sys/fs/cgroup", &st))
+	return st.Type == unix.CGROUP2_SUPER_MAGIC
+}
+
+// insideFile is the path, inside a container, of one of its own cgroup
+// files: /sys/fs/cgroup/FILE on v2, /sys/fs/cgroup/CONTROLLER/FILE on v1.
+func insideFile(t *testing.T, v2file, v1controller, v1file string) string {
+	if cgroupV2(t) {
+		return "/sys/fs/cgroup/" + v2file
+	}
+	return "/sys/fs/cgroup/" + v1controller + "/" + v1file
+}
+
+var _ = prop(4, "a process allocating past --memory is OOM-killed and reported", func(t *testing.T) {
+	before := snapshotHost(t)
+	// dd allocates its 100 MiB block and fills it; the limit is 32 MiB.
+	r := run(t, "run", "--memory", "32m", "sh", "-c", "exec dd if=/dev/zero of=/dev/null bs=100M count=1")
+	assert.Equal(t, 137, r.status, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stderr, "container killed: out of memory (limit 32 MiB)")
+	// The host is unaffected: this test process and a new one run on.
+	assert.Equal(t, 0, run(t, "run", "true").status)
+	assertNothingLeftBehind(t, before)
+})
+
+var _ = prop(4, "a fork bomb stops at --pids and the host can still fork", func(t *testing.T) {
+	before := snapshotHost(t)
+	current := insideFile(t, "pids.current", "pids", "pids.current")
+	// The bomb runs in a subshell, which dies when fork fails; the shell
+	// then reports how many tasks its cgroup holds.
+	script := "(for i in $(seq 200); do sleep 1000 & done) 2>/dev/null; cat " + current
+	r := run(t, "run", "--pids", "20", "sh", "-c", script)
+	require.Equal(t, 0, r.status, r.stderr)
+	n, err := strconv.Atoi(strings.TrimSpace(r.stdout))
+	require.NoError(t, err, "stdout %q", r.stdout)
+	assert.LessOrEqual(t, n, 20, "tasks in the container's cgroup")
+	assert.GreaterOrEqual(t, n, 15, "the bomb should have filled the cgroup")
+	// The host can still fork, and none of the container's sleeps remain.
+	assert.Equal(t, 0, runWith(t, runOpts{}, "run", "true").status)
+	assertNothingLeftBehind(t, before)
+})
+
+var _ = prop(4, "a busy loop under --cpus 0.5 uses about half a CPU", func(t *testing.T) {
+	// The container measures itself: its cgroup's CPU usage (from its own
+	// cgroup files) against the wall clock (/proc/uptime, in 1/100 s),
+	// across a busy loop of about 2 seconds.
+	usage := "awk '/usage_usec/ {print $2 * 1000}' /sys/fs/cgroup/cpu.stat"
+	if !cgroupV2(t) {
+		usage = "cat /sys/fs/cgroup/cpuacct/cpuacct.usage" // nanoseconds
+	}
+	script := `
+clock() { read up idle < /proc/uptime; echo ${up%.*}${up#*.}; }
+u0=$(` + usage + `); t0=$(clock)
+while [ $(( $(clock) - t0 )) -lt 200 ]; do :; done
+u1=$(` + usage + `); t1=$(clock)
+echo $(( (u1 - u0) / 10000000 )) $(( t1 - t0 ))`
+	r := run(t, "run", "--cpus", "0.5", "sh", "-c", script)
+	require.Equal(t, 0, r.status, r.stderr)
+	f := strings.Fields(r.stdout)
+	require.Len(t, f, 2, "stdout %q", r.stdout)
+	cpu, err1 := strconv.Atoi(f[0]) // 1/100 s of CPU time
+	wall, err2 := strconv.Atoi(f[1])
+	require.NoError(t, err1)
+	require.NoError(t, err2)
+	ratio := float64(cpu) / float64(wall)
+	t.Logf("CPU %d/100 s over %d/100 s: %.2f CPUs", cpu, wall, ratio)
+	assert.InDelta(t, 0.5, ratio, 0.1)
+})
+
+var _ = prop(4, "inside, /proc/self/cgroup and /sys/fs/cgroup show the container's own cgroup as the root", func(t *testing.T) {
+	limit := insideFile(t, "memory.max", "memory", "memory.limit_in_bytes")
+	r := run(t, "run", "--memory", "48m", "sh", "-c", "cat /proc/self/cgroup; echo limit $(cat "+limit+")")
+	require.Equal(t, 0, r.status, r.stderr)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	assert.Equal(t, "limit 50331648", lines[len(lines)-1], "the root of /sys/fs/cgroup inside is the container's cgroup")
+	for _, line := range lines[:len(lines)-1] {
+		f := strings.SplitN(line, ":", 3)
+		require.Len(t, f, 3, "line %q", line)
+		if cgroupV2(t) || strings.Contains(f[1], "memory") || strings.Contains(f[1], "pids") || strings.Contains(f[1], "cpu") {
+			assert.Equal(t, "/", f[2], "line %q", line)
+		}
+	}
+	if cgroupV2(t) {
+		assert.Equal(t, []string{"0::/"}, lines[:len(lines)-1])
+	}
+})
+
+var _ = prop(4, "the cgroup is gone after a normal exit, a failure before exec, a signal and an OOM kill", func(t *testing.T) {
+	before := snapshotHost(t)
+	assert.Equal(t, 0, run(t, "run", "--memory", "64m", "true").status)
+	assert.Equal(t, 3, run(t, "run", "--pids", "50", "sh", "-c", "exit 3").status)
+	assert.Equal(t, 137, run(t, "run", "--memory", "16m", "sh", "-c", "exec dd if=/dev/zero of=/dev/null bs=64M count=1").status)
+
+	// Failure inside init, after the cgroup exists: /dev cannot be mounted
+	// on a rootfs whose dev is a file.
+	rootfs := rootfsCopy(t)
+	require.NoError(t, os.RemoveAll(filepath.Join(rootfs, "dev")))
+	require.NoError(t, os.WriteFile(filepath.Join(rootfs, "dev"), nil, 0o644))
+	r := run(t, "run", "--rootfs", rootfs, "--cpus", "1", "true")
+	assert.NotZero(t, r.status)
+	assert.Len(t, strings.Split(strings.TrimSpace(r.stderr), "\n"), 1, "one line: %q", r.stderr)
+
+	c := start(t, "run", "--memory", "64m", "sh", "-c", "echo ready; read line")
+	c.waitFor(t, "ready")
+	require.NoError(t, syscall.Kill(c.containerPID(t), syscall.SIGKILL))
+	assert.Equal(t, 137, c.wait(t))
+	assertNothingLeftBehind(t, before)
+})
+
+var _ = prop(4, "the next run removes what a runtime killed with SIGKILL left behind", func(t *testing.T) {
+	before := snapshotHost(t)
+	c := start(t, "run", "--memory", "64m", "sh", "-c", "echo ready; read line")
+	c.waitFor(t, "ready")
+	pidfd, err := unix.PidfdOpen(c.containerPID(t), 0)
+	require.NoError(t, err)
+	defer unix.Close(pidfd)
+	require.NoError(t, c.cmd.Process.Kill())
+	c.wait(t)
+	_, err = unix.Poll([]unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}, int(hangLimit.Milliseconds()))
+	require.NoError(t, err)
+	require.NotEqual(t, before.cgroups, snapshotHost(t).cgroups, "a dead runtime leaves its cgroup")
+
+	assert.Equal(t, 0, run(t, "run", "true").status)
+	assertNothingLeftBehind(t, before)
+})
+
+var _ = prop(4, "bad limits are refused with one line that says the accepted form", func(t *testing.T) {
+	for _, args := range [][]string{
+		{"--memory", "10x"},
+		{"--memory", "1k"}, // below what a container can start in
+		{"--cpus", "-1"},
+		{"--cpus", "0.0001"}, // below the kernel's minimum CFS quota
+		{"--pids", "0"},
+	} {
+		r := badInput(t, []string{args[0], "want"}, append(append([]string{"run"}, args...), "true")...)
+		assert.NotZero(t, r.status)
+	}
+})
