@@ -56,6 +56,11 @@ type options struct {
 	// limits are the container's cgroup limits.
 	limits limits
 	//@ end
+	//@ steps 5-
+
+	// keep leaves the container's upper directory after it exits.
+	keep bool
+	//@ end
 }
 
 const usage = `usage: %[1]s [--explain] run [flags] [--] CMD [ARG...]
@@ -111,8 +116,11 @@ func runFlags(o *options) flagSet {
 	fs := flagSet{flag.NewFlagSet("run", flag.ContinueOnError)}
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&explaining, "explain", explaining, "narrate each kernel operation on stderr")
-	//@ steps 1-
+	//@ steps 1-4
 	fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem the container sees as /")
+	//@ end
+	//@ steps 5-
+	fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem, read-only; DIR:DIR... stacks several, the first on top")
 	//@ end
 	//@ steps 2-
 	fs.StringVar(&o.hostname, "hostname", "", "the container's hostname (default: its random short id)")
@@ -121,6 +129,9 @@ func runFlags(o *options) flagSet {
 	fs.Func("memory", "memory limit, e.g. 64m or 1g (swap included)", o.limits.parseMemory)
 	fs.Func("cpus", "CPU limit in CPUs, e.g. 0.5", o.limits.parseCPUs)
 	fs.Func("pids", "limit on processes and threads, e.g. 100", o.limits.parsePids)
+	//@ end
+	//@ steps 5-
+	fs.BoolVar(&o.keep, "keep", false, "keep the container's changes (its overlay upper directory) after it exits")
 	//@ end
 	return fs
 }

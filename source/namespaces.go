@@ -29,9 +29,6 @@ const namespaceFlags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS 
 // fork and exec in the child (see init.go), so the child must be a whole
 // program, and the simplest whole program that knows what to do is ourselves.
 func containerCommand(o options) (*exec.Cmd, error) {
-	if err := checkRootfs(o.rootfs); err != nil {
-		return nil, err
-	}
 	if _, err := lookPathIn(o.rootfs, o.command[0]); err != nil {
 		return nil, err
 	}

@@ -20,6 +20,42 @@ func run(o options) (int, error) {
 	explain("fork(), then in the child: execve(%q, %q)", cmd.Path, cmd.Args)
 	//@ end
 	//@ end
+	//@ steps 1-4
+	if err := checkRootfs(o.rootfs); err != nil {
+		return 0, err
+	}
+	//@ end
+	//@ steps 5-
+	lowers, err := checkLowers(o.rootfs)
+	if err != nil {
+		return 0, err
+	}
+	//@ end
+	//@ steps 4-
+
+	//@ doc lock
+	// The lock says "this container's runtime is alive" (see state.go).
+	reapDead()
+	lock, err := lockContainer(o.id)
+	if err != nil {
+		return 0, err
+	}
+	defer lock.release()
+	//@ end
+	//@ end
+	//@ steps 5-
+
+	//@ doc overlay
+	// The container's / is a copy-on-write view of the rootfs: from here on,
+	// o.rootfs is the merged directory of its overlay mount.
+	merged, err := mountOverlay(o.id, lowers)
+	if err != nil {
+		return 0, err
+	}
+	defer removeOverlay(o.id, o.keep)
+	o.rootfs = merged
+	//@ end
+	//@ end
 	//@ steps 1
 	cmd, err := chrootCommand(o)
 	//@ end
@@ -37,12 +73,6 @@ func run(o options) (int, error) {
 	//@ doc cgroup
 	// The cgroup exists, with its limits, before the container starts, and
 	// goes when run returns, however the container ended.
-	reapDead()
-	lock, err := lockContainer(o.id)
-	if err != nil {
-		return 0, err
-	}
-	defer lock.release()
 	cg, err := createCgroup(o.id, o.limits)
 	if err != nil {
 		return 0, err

@@ -63,6 +63,7 @@ func runWith(t *testing.T, o runOpts, args ...string) result {
 // running is a binary started in the background, for tests that signal it.
 type running struct {
 	cmd    *exec.Cmd
+	stdin  io.WriteCloser
 	stdout io.Reader
 	lines  *bufio.Scanner // stdout, line by line
 	stderr *bytes.Buffer
@@ -80,7 +81,7 @@ func start(t *testing.T, args ...string) *running {
 	in, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	t.Cleanup(func() { in.Close() })
-	r := &running{cmd: cmd, stdout: out, lines: bufio.NewScanner(out), stderr: &bytes.Buffer{}, done: make(chan struct{})}
+	r := &running{cmd: cmd, stdin: in, stdout: out, lines: bufio.NewScanner(out), stderr: &bytes.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = r.stderr
 	// A process the container leaves behind may hold stderr open; once the
 	// runtime has exited, stop copying from it after a while instead of hanging.
@@ -117,6 +118,13 @@ func (r *running) waitFor(t *testing.T, want string) {
 	case <-time.After(hangLimit):
 		t.Fatalf("no %q on stdout within %v", want, hangLimit)
 	}
+}
+
+// send writes one line to the container's stdin.
+func (r *running) send(t *testing.T, line string) {
+	t.Helper()
+	_, err := io.WriteString(r.stdin, line+"\n")
+	require.NoError(t, err)
 }
 
 // wait waits for the binary to exit and returns its exit status.

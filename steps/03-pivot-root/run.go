@@ -12,6 +12,9 @@ import (
 // run starts the container's command as a child process, waits for it, and
 // returns the exit status the runtime should end with.
 func run(o options) (int, error) {
+	if err := checkRootfs(o.rootfs); err != nil {
+		return 0, err
+	}
 	cmd, err := containerCommand(o)
 	if err != nil {
 		return 0, err

@@ -55,7 +55,7 @@ func lookPathIn(rootfs, name string) (string, error) {
 			candidates = append(candidates, filepath.Join(dir, name))
 		}
 	}
-	var found error = &statusError{exitNotFound, fmt.Errorf("%s: command not found in rootfs %s", name, rootfs)}
+	var found error = &statusError{exitNotFound, fmt.Errorf("%s: command not found in the container's rootfs (%s)", name, rootfs)}
 	for _, path := range candidates {
 		onHost, err := securejoin.SecureJoin(rootfs, path)
 		if err != nil {

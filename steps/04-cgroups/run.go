@@ -12,6 +12,17 @@ import (
 // run starts the container's command as a child process, waits for it, and
 // returns the exit status the runtime should end with.
 func run(o options) (int, error) {
+	if err := checkRootfs(o.rootfs); err != nil {
+		return 0, err
+	}
+
+	// The lock says "this container's runtime is alive" (see state.go).
+	reapDead()
+	lock, err := lockContainer(o.id)
+	if err != nil {
+		return 0, err
+	}
+	defer lock.release()
 	cmd, err := containerCommand(o)
 	if err != nil {
 		return 0, err
@@ -20,12 +31,6 @@ func run(o options) (int, error) {
 
 	// The cgroup exists, with its limits, before the container starts, and
 	// goes when run returns, however the container ended.
-	reapDead()
-	lock, err := lockContainer(o.id)
-	if err != nil {
-		return 0, err
-	}
-	defer lock.release()
 	cg, err := createCgroup(o.id, o.limits)
 	if err != nil {
 		return 0, err
