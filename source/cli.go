@@ -61,6 +61,14 @@ type options struct {
 	// keep leaves the container's upper directory after it exits.
 	keep bool
 	//@ end
+	//@ steps 6-
+
+	// net is the network mode: bridge, none or host.
+	net string
+
+	// ports are the published ports, from -p.
+	ports []port
+	//@ end
 }
 
 const usage = `usage: %[1]s [--explain] run [flags] [--] CMD [ARG...]
@@ -107,7 +115,11 @@ type flagSet struct{ *flag.FlagSet }
 func (fs flagSet) usage() string {
 	var b []byte
 	fs.VisitAll(func(f *flag.Flag) {
-		b = fmt.Appendf(b, "  --%-12s %s\n", f.Name, f.Usage)
+		dashes := "--"
+		if len(f.Name) == 1 {
+			dashes = "-" // -p, -d: the short flags Docker users know
+		}
+		b = fmt.Appendf(b, "  %s%-12s %s\n", dashes, f.Name, f.Usage)
 	})
 	return string(b)
 }
@@ -132,6 +144,11 @@ func runFlags(o *options) flagSet {
 	//@ end
 	//@ steps 5-
 	fs.BoolVar(&o.keep, "keep", false, "keep the container's changes (its overlay upper directory) after it exits")
+	//@ end
+	//@ steps 6-
+	o.net = netBridge
+	fs.Func("net", "network: bridge (default), none (loopback only) or host", o.parseNet)
+	fs.Func("p", "publish a port: HOSTPORT:CTRPORT[/tcp|udp], repeatable", o.parsePort)
 	//@ end
 	return fs
 }

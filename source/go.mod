@@ -5,3 +5,10 @@ require golang.org/x/sys v0.30.0
 
 require github.com/cyphar/filepath-securejoin v0.7.0
 //@ end
+//@ steps 6-
+
+require (
+	github.com/vishvananda/netlink v1.3.1
+	github.com/vishvananda/netns v0.0.5
+)
+//@ end

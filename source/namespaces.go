@@ -32,17 +32,26 @@ func containerCommand(o options) (*exec.Cmd, error) {
 	if _, err := lookPathIn(o.rootfs, o.command[0]); err != nil {
 		return nil, err
 	}
+	//@ steps 2-5
+	flags := uintptr(namespaceFlags)
+	//@ end
+	//@ steps 6-
+	flags := uintptr(namespaceFlags)
+	if o.net != netHost {
+		flags |= unix.CLONE_NEWNET // its own network stack: links, addresses, routes, ports
+	}
+	//@ end
 	cmd := &exec.Cmd{
 		Path: "/proc/self/exe",
 		Args: append([]string{prog, "init"}, initArgs(o)...),
 		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: namespaceFlags,
+			Cloneflags: flags,
 			// If the runtime dies, the kernel kills the container's init, and
 			// with it every process of the PID namespace.
 			Pdeathsig: syscall.SIGKILL,
 		},
 	}
-	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(namespaceFlags), cmd.Args)
+	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(flags), cmd.Args)
 	return cmd, nil
 }
 //@ end
@@ -118,6 +127,9 @@ func cloneFlagNames(flags uintptr) string {
 		{unix.CLONE_NEWPID, "CLONE_NEWPID"},
 		{unix.CLONE_NEWNS, "CLONE_NEWNS"},
 		{unix.CLONE_NEWIPC, "CLONE_NEWIPC"},
+		//@ steps 6-
+		{unix.CLONE_NEWNET, "CLONE_NEWNET"},
+		//@ end
 	} {
 		if flags&f.flag != 0 {
 			names = append(names, f.name)

@@ -31,6 +31,11 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	//@ end
+	//@ steps 6-
+	if err := checkPorts(o); err != nil {
+		return 0, err
+	}
+	//@ end
 	//@ steps 4-
 
 	//@ doc lock
@@ -54,6 +59,26 @@ func run(o options) (int, error) {
 	}
 	defer removeOverlay(o.id, o.keep)
 	o.rootfs = merged
+	//@ end
+	//@ end
+	//@ steps 6-
+
+	//@ doc network
+	// The address is leased and /etc's network files are in place before
+	// the container starts; its links are built once it exists (attach).
+	network, err := prepareNetwork(o)
+	if err != nil {
+		return 0, err
+	}
+	defer removeNetwork(o.id)
+	etc, err := writeEtcFiles(o.id, o.hostname, network.ip)
+	if err != nil {
+		return 0, err
+	}
+	defer unbindEtcFiles(o.rootfs)
+	if err := bindEtcFiles(etc, o.rootfs); err != nil {
+		return 0, err
+	}
 	//@ end
 	//@ end
 	//@ steps 1
@@ -91,6 +116,13 @@ func run(o options) (int, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, startError(o.command[0], err)
 	}
+	//@ steps 6-
+	if err := network.attach(cmd.Process.Pid); err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return 0, err
+	}
+	//@ end
 	//@ steps 4-
 	if err := release(cg); err != nil {
 		return 0, err

@@ -11,7 +11,8 @@ import (
 )
 
 // A running container owns things on the host that outlive a runtime killed
-// with SIGKILL: its cgroup, and from step 5 its overlay. The runtime holds a lock
+// with SIGKILL: its cgroup, from step 5 its overlay, from step 6 its links,
+// address lease and NAT rules. The runtime holds a lock
 // file, $RUNT_DATA/containers/ID.lock, for as long as the container runs.
 // flock(2) locks belong to the open file and the kernel drops them when the
 // process dies, however it dies; so a lock file that no one holds locked is
@@ -79,6 +80,9 @@ func reapDead() {
 
 // removeLeftovers removes what a dead runtime's container left on the host.
 func removeLeftovers(id string) {
+	//@ steps 6-
+	removeNetwork(id)
+	//@ end
 	//@ steps 5-
 	removeOverlay(id, false)
 	//@ end

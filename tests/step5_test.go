@@ -89,12 +89,12 @@ var _ = prop(5, "a deleted rootfs file becomes a whiteout in the upper", func(t 
 })
 
 var _ = prop(5, "a rootfs directory removed and made again becomes opaque in the upper", func(t *testing.T) {
-	upper := runKeep(t, busybox(t), "rm -r /etc && mkdir /etc && echo only > /etc/new")
+	upper := runKeep(t, busybox(t), "rm -r /usr/sbin && mkdir /usr/sbin && echo only > /usr/sbin/new")
 	value := make([]byte, 8)
-	n, err := unix.Getxattr(filepath.Join(upper, "etc"), "trusted.overlay.opaque", value)
+	n, err := unix.Getxattr(filepath.Join(upper, "usr", "sbin"), "trusted.overlay.opaque", value)
 	require.NoError(t, err, "the new /etc hides the old one with the opaque attribute")
 	assert.Equal(t, "y", string(value[:n]))
-	entries, err := os.ReadDir(filepath.Join(upper, "etc"))
+	entries, err := os.ReadDir(filepath.Join(upper, "usr", "sbin"))
 	require.NoError(t, err)
 	require.Len(t, entries, 1)
 	assert.Equal(t, "new", entries[0].Name())

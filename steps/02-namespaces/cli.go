@@ -93,7 +93,11 @@ type flagSet struct{ *flag.FlagSet }
 func (fs flagSet) usage() string {
 	var b []byte
 	fs.VisitAll(func(f *flag.Flag) {
-		b = fmt.Appendf(b, "  --%-12s %s\n", f.Name, f.Usage)
+		dashes := "--"
+		if len(f.Name) == 1 {
+			dashes = "-" // -p, -d: the short flags Docker users know
+		}
+		b = fmt.Appendf(b, "  %s%-12s %s\n", dashes, f.Name, f.Usage)
 	})
 	return string(b)
 }

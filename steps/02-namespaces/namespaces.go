@@ -25,17 +25,18 @@ func containerCommand(o options) (*exec.Cmd, error) {
 	if _, err := lookPathIn(o.rootfs, o.command[0]); err != nil {
 		return nil, err
 	}
+	flags := uintptr(namespaceFlags)
 	cmd := &exec.Cmd{
 		Path: "/proc/self/exe",
 		Args: append([]string{prog, "init"}, initArgs(o)...),
 		SysProcAttr: &syscall.SysProcAttr{
-			Cloneflags: namespaceFlags,
+			Cloneflags: flags,
 			// If the runtime dies, the kernel kills the container's init, and
 			// with it every process of the PID namespace.
 			Pdeathsig: syscall.SIGKILL,
 		},
 	}
-	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(namespaceFlags), cmd.Args)
+	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(flags), cmd.Args)
 	return cmd, nil
 }
 
