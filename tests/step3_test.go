@@ -78,6 +78,12 @@ var _ = prop(3, "/dev holds exactly the minimal set, and its devices work", func
 	assert.Contains(t, r.stderr, "No space left on device", "/dev/full is the real full device")
 })
 
+var _ = prop(3, "on a terminal, /dev/console is that terminal", func(t *testing.T) {
+	out, status := runOnTerminal(t, "run", "sh", "-c", "test -c /dev/console && echo console-ok > /dev/console")
+	require.Equal(t, 0, status, "output: %q", out)
+	require.Contains(t, out, "console-ok", "written to /dev/console, read from the terminal")
+})
+
 var _ = prop(3, "/sys is read-only", func(t *testing.T) {
 	r := run(t, "run", "sh", "-c", "grep ' /sys ' /proc/self/mountinfo; touch /sys/probe")
 	assert.NotZero(t, r.status)

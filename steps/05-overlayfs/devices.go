@@ -66,18 +66,24 @@ func mountDev() error {
 
 // mountConsole makes /dev/console the terminal the container was started on,
 // if it was: programs such as getty and init systems write there. The
-// terminal is bind-mounted through /proc/self/fd/0, the open descriptor
-// we already have, since the host's /dev is not reachable by name any more.
+// terminal is bind-mounted by its path below the old root, still attached
+// until detachOldRoot: a bind mount's source must be a mount of our own
+// namespace, and /proc/self/fd/0 would lead to the host namespace's devpts.
 func mountConsole() error {
 	if _, err := unix.IoctlGetTermios(0, unix.TCGETS); err != nil {
 		return nil // stdin is not a terminal: no console
 	}
+	tty, err := os.Readlink("/proc/self/fd/0") // e.g. /dev/pts/3, a host path
+	if err != nil {
+		return err
+	}
 	if err := os.WriteFile("/dev/console", nil, 0o600); err != nil {
 		return err
 	}
-	explain(`mount("/proc/self/fd/0", "/dev/console", "", MS_BIND)`)
-	if err := unix.Mount("/proc/self/fd/0", "/dev/console", "", unix.MS_BIND, ""); err != nil {
-		return &os.PathError{Op: "bind mount console", Path: "/dev/console", Err: err}
+	source := "/" + oldRoot + tty
+	explain(`mount(%q, "/dev/console", "", MS_BIND)`, source)
+	if err := unix.Mount(source, "/dev/console", "", unix.MS_BIND, ""); err != nil {
+		return &os.PathError{Op: "bind mount console", Path: source, Err: err}
 	}
 	return nil
 }
