@@ -2,6 +2,11 @@ module workshop/tests
 
 go 1.22
 
-require github.com/stretchr/testify v1.12.1
+require (
+	github.com/stretchr/testify v1.12.1
+	github.com/vishvananda/netlink v1.3.1
+	github.com/vishvananda/netns v0.0.5
+	golang.org/x/sys v0.30.0
+)
 
 require go.yaml.in/yaml/v3 v3.0.5 // indirect

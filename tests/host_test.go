@@ -3,12 +3,14 @@ package tests
 import (
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"github.com/vishvananda/netlink"
 )
 
 // hostState is everything a run of the runtime could leave behind on the host.
@@ -17,6 +19,8 @@ type hostState struct {
 	mounts  []string // /proc/self/mountinfo, line by line
 	state   []string // every path under the data directory but the root filesystems
 	cgroups []string // every container cgroup, in either cgroup version
+	links   []string // network links of the host; the bridge may stay by design
+	rules   []string // the runtime's NAT rules; its table and chains may stay
 }
 
 func snapshotHost(t *testing.T) hostState {
@@ -48,7 +52,23 @@ func snapshotHost(t *testing.T) hostState {
 	for _, procs := range append(v2, v1...) {
 		cgroups = append(cgroups, filepath.Dir(procs))
 	}
-	return hostState{mounts: strings.Split(strings.TrimSpace(string(info)), "\n"), state: state, cgroups: cgroups}
+	var links []string
+	if all, err := netlink.LinkList(); err == nil {
+		for _, l := range all {
+			if l.Attrs().Name != "runt0" {
+				links = append(links, l.Attrs().Name)
+			}
+		}
+	}
+	var rules []string
+	if out, err := exec.Command("nft", "list", "table", "ip", "runt").Output(); err == nil {
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.Contains(line, "comment") {
+				rules = append(rules, strings.TrimSpace(line))
+			}
+		}
+	}
+	return hostState{mounts: strings.Split(strings.TrimSpace(string(info)), "\n"), state: state, cgroups: cgroups, links: links, rules: rules}
 }
 
 // assertNothingLeftBehind compares the host with a snapshot taken before the run.
@@ -58,6 +78,8 @@ func assertNothingLeftBehind(t *testing.T, before hostState) {
 	assert.ElementsMatch(t, before.mounts, after.mounts, "mounts on the host changed")
 	assert.ElementsMatch(t, before.state, after.state, "files under %s changed", dataDir())
 	assert.ElementsMatch(t, before.cgroups, after.cgroups, "container cgroups changed")
+	assert.ElementsMatch(t, before.links, after.links, "network links changed")
+	assert.ElementsMatch(t, before.rules, after.rules, "NAT rules changed")
 }
 
 // badInput runs a command line that must be refused: a non-zero exit, exactly

@@ -127,6 +127,19 @@ func (r *running) send(t *testing.T, line string) {
 	require.NoError(t, err)
 }
 
+// waitForLine reads the next line of the container's stdout into r.lines.Text().
+func (r *running) waitForLine(t *testing.T) {
+	t.Helper()
+	got := make(chan bool, 1)
+	go func() { got <- r.lines.Scan() }()
+	select {
+	case ok := <-got:
+		require.True(t, ok, "stdout ended; stderr: %s", r.stderr)
+	case <-time.After(hangLimit):
+		t.Fatalf("no line on stdout within %v", hangLimit)
+	}
+}
+
 // wait waits for the binary to exit and returns its exit status.
 func (r *running) wait(t *testing.T) int {
 	t.Helper()

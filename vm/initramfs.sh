@@ -21,8 +21,8 @@ repo=$(dirname "$here")
 
 # busybox's unshare turns "--propagation unchanged" (step 3's shared-/ test)
 # into mount("none", "/", 0), which fails with EINVAL: use util-linux's.
-host_bins=${VM_HOST_BINS:-unshare}
-modules=${VM_MODULES:-overlay veth bridge br_netfilter nf_tables nft_chain_nat nft_nat nft_masq nft_ct nft_compat nft_fib_inet iptable_nat iptable_filter xt_MASQUERADE xt_nat xt_conntrack xt_addrtype}
+host_bins=${VM_HOST_BINS:-unshare nft}
+modules=${VM_MODULES:-overlay veth bridge br_netfilter nf_tables nft_chain_nat nft_nat nft_masq nft_ct nft_compat nft_fib_inet nft_fib_ipv4 iptable_nat iptable_filter xt_MASQUERADE xt_nat xt_conntrack xt_addrtype}
 # The suite's own limit, a minute inside boot.sh's: a hang then ends with
 # Go's goroutine dump on the console rather than a silent kill.
 test_timeout=${VM_TEST_TIMEOUT:-$((${VM_TIMEOUT:-600} - 60))s}
