@@ -23,7 +23,7 @@ func runOnTerminal(t *testing.T, args ...string) (string, int) {
 	require.NoError(t, err)
 	defer master.Close()
 	require.NoError(t, unix.IoctlSetPointerInt(int(master.Fd()), unix.TIOCSPTLCK, 0)) // unlockpt
-	n, err := unix.IoctlGetInt(int(master.Fd()), unix.TIOCGPTN)                      // ptsname
+	n, err := unix.IoctlGetInt(int(master.Fd()), unix.TIOCGPTN)                       // ptsname
 	require.NoError(t, err)
 	slave, err := os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|unix.O_NOCTTY, 0)
 	require.NoError(t, err)
