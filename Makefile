@@ -35,7 +35,7 @@ BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS="--memory 64m --pids 50
 all: build
 
 ## deps: install every system package the workshop needs (idempotent)
-PACKAGES := busybox-static debootstrap hyperfine make git ca-certificates curl xz-utils iproute2 util-linux procps
+PACKAGES := busybox-static debootstrap hyperfine make git ca-certificates curl xz-utils iproute2 util-linux procps nftables
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

@@ -61,9 +61,10 @@ func (n *containerNetwork) attach(pid int) error {
 		return fmt.Errorf("opening the container's network namespace: %w", err)
 	}
 	defer ns.Close()
-	inside, err := netlink.NewHandleAt(ns) // a netlink socket that talks to that namespace
+	// A netlink socket in that namespace: what we do through it happens there.
+	inside, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE)
 	if err != nil {
-		return err
+		return fmt.Errorf("opening a netlink socket in the container's namespace: %w", err)
 	}
 	defer inside.Close()
 	if err := linkUp(inside, "lo"); err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
 )
 
 // testHost is a machine of the test's own: a network namespace linked to the
@@ -52,7 +53,7 @@ func newTestHost(t *testing.T, name, subnet string) *testHost {
 	require.NoError(t, err)
 	require.NoError(t, netlink.LinkSetNsFd(p, int(ns)))
 
-	inside, err := netlink.NewHandleAt(ns)
+	inside, err := netlink.NewHandleAt(ns, unix.NETLINK_ROUTE) // route only: the VM kernel has no xfrm
 	require.NoError(t, err)
 	defer inside.Close()
 	for _, name := range []string{"lo", peer} {
