@@ -10,12 +10,12 @@ import (
 )
 
 // A running container owns things on the host that outlive a runtime killed
-// with SIGKILL: its cgroup, from step 5 its overlay, from step 6 its links,
-// address lease and NAT rules. The runtime holds a lock
-// file, $RUNT_DATA/containers/ID.lock, for as long as the container runs.
-// flock(2) locks belong to the open file and the kernel drops them when the
-// process dies, however it dies; so a lock file that no one holds locked is
-// the sign of a dead runtime, and the next run cleans up after it.
+// with SIGKILL: its cgroup, its overlay, its links, address and NAT rules.
+// The runtime holds a lock file, $RUNT_DATA/containers/ID.lock, for as long
+// as the container runs. flock(2) locks belong to the open file, and the
+// kernel drops them when the process dies, however it dies; so a lock file
+// that no one holds locked is the sign of a dead runtime, and the next run
+// cleans up after it.
 
 func containersDir() string { return filepath.Join(dataDir(), "containers") }
 
