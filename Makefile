@@ -31,7 +31,7 @@ BANNER_2 := step 2: own hostname, PIDs, mounts and IPC (namespaces). Try: hostna
 BANNER_3 := step 3: pivot_root, a minimal /dev, read-only /sys. Try: cat /proc/self/mountinfo, ls -l /dev.
 BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS="--memory 64m --pids 50"). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
 
-.PHONY: all deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
+.PHONY: all bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
 all: build
 
 ## deps: install every system package the workshop needs (idempotent)
@@ -90,6 +90,10 @@ unit:
 ## test: unit tests, then check-N for every step
 test: deps rootfs build unit
 	@set -e; $(foreach n,$(STEP_NUMS),$(MAKE) --no-print-directory check-$(n);)
+
+## bench: start latency of every step, with hyperfine (speed is measured here, never in tests)
+bench: deps rootfs build
+	@bash tests/bench.sh
 
 ## generate: write steps/, go.work and the excerpts in docs/ from source/
 generate:

@@ -56,6 +56,9 @@ func checkPorts(o options) error {
 	if len(o.ports) > 0 && o.net != netBridge {
 		return fmt.Errorf("-p needs --net bridge: with --net %s there is no container address to forward to", o.net)
 	}
+	if len(o.ports) == 0 {
+		return nil
+	}
 	published, _ := nftList()
 	for _, p := range o.ports {
 		inUse := strings.Contains(published, fmt.Sprintf("%s dport %d ", p.proto, p.host))

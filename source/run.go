@@ -70,7 +70,7 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer removeNetwork(o.id)
+	defer network.remove()
 	etc, err := writeEtcFiles(o.id, o.hostname, network.ip)
 	if err != nil {
 		return 0, err

@@ -182,6 +182,14 @@ func writeSysctl(name, value string) error {
 	return os.WriteFile(path, []byte(value), 0o644)
 }
 
+// remove undoes what this run built; --net none and host lease nothing,
+// and their links die with the namespace (or were never made).
+func (n *containerNetwork) remove() {
+	if n.mode == netBridge {
+		removeNetwork(n.id)
+	}
+}
+
 // removeNetwork undoes what attach and prepareNetwork did for container
 // id. The container's end of the veth dies with its namespace, and takes
 // the host's end with it; deleting the host's end covers the other orders.
