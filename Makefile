@@ -29,6 +29,8 @@ BANNER_0 := step 0: the container is an ordinary child process. It still sees th
 BANNER_1 := step 1: chroot into a busybox rootfs. Try: ls /, cat /etc/os-release, then read docs/01-chroot.md for the escape.
 BANNER_2 := step 2: own hostname, PIDs, mounts and IPC (namespaces). Try: hostname, ps, ls -l /proc/self/ns.
 BANNER_3 := step 3: pivot_root, a minimal /dev, read-only /sys. Try: cat /proc/self/mountinfo, ls -l /dev.
+BANNER_5 := step 5: an overlay over the read-only rootfs; your writes go to the container's own upper dir. Try: echo hi > /x, then look for it on the host.
+BANNER_6 := step 6: a network of its own (veth, bridge runt0, NAT). Try: ip addr, ip route, cat /etc/hosts.
 BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS="--memory 64m --pids 50"). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
 
 .PHONY: all bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
