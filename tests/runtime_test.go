@@ -60,6 +60,25 @@ func runWith(t *testing.T, o runOpts, args ...string) result {
 	return result{stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()}
 }
 
+// runQuiet runs a command and returns how it ended; unlike run it does not
+// need the test, so goroutines may call it.
+func runQuiet(name string, args ...string) result {
+	ctx, cancel := context.WithTimeout(context.Background(), hangLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, name, args...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	status := -1
+	if cmd.ProcessState != nil {
+		status = cmd.ProcessState.ExitCode()
+	}
+	if err != nil && status == -1 {
+		stderr.WriteString(err.Error())
+	}
+	return result{stdout.String(), stderr.String(), status}
+}
+
 // running is a binary started in the background, for tests that signal it.
 type running struct {
 	cmd    *exec.Cmd

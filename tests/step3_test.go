@@ -84,6 +84,18 @@ var _ = prop(3, "on a terminal, /dev/console is that terminal", func(t *testing.
 	require.Contains(t, out, "console-ok", "written to /dev/console, read from the terminal")
 })
 
+var _ = prop(3, "containers sharing a rootfs start together without colliding", func(t *testing.T) {
+	const n = 10
+	results := make(chan result, n)
+	for i := 0; i < n; i++ {
+		go func() { results <- runQuiet(bin, "run", "cat", "/runt-rootfs") }()
+	}
+	for i := 0; i < n; i++ {
+		r := <-results
+		assert.Equal(t, 0, r.status, "stderr: %s", r.stderr)
+	}
+})
+
 var _ = prop(3, "/sys is read-only", func(t *testing.T) {
 	r := run(t, "run", "sh", "-c", "grep ' /sys ' /proc/self/mountinfo; touch /sys/probe")
 	assert.NotZero(t, r.status)

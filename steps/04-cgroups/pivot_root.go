@@ -1,15 +1,16 @@
 package main
 
 import (
-	"errors"
-	"io/fs"
 	"os"
+	"path/filepath"
 
 	"golang.org/x/sys/unix"
 )
 
-// oldRoot is where pivot_root puts the host's root, until it is detached.
-const oldRoot = ".oldroot"
+// oldRoot is where pivot_root puts the host's root, until it is detached:
+// a directory of a unique name, made in the rootfs, because containers that
+// share a rootfs would otherwise unmount and remove each other's.
+var oldRoot string
 
 // pivotRoot makes rootfs the root of the container's mount namespace.
 //
@@ -28,10 +29,12 @@ func pivotRoot(rootfs string) error {
 	if err := os.Chdir(rootfs); err != nil {
 		return err
 	}
-	explain("mkdir(%q)", oldRoot)
-	if err := os.Mkdir(oldRoot, 0o700); err != nil && !errors.Is(err, fs.ErrExist) {
+	dir, err := os.MkdirTemp(".", ".oldroot-")
+	if err != nil {
 		return err
 	}
+	oldRoot = filepath.Base(dir)
+	explain("mkdir(%q)", oldRoot)
 	// EINVAL here usually means a shared mount: pivot_root refuses to move
 	// mounts that propagate to other namespaces. makeMountsPrivate ran first.
 	explain(`pivot_root(".", %q)`, oldRoot)
