@@ -134,19 +134,21 @@ func configureEth0(inside *netlink.Handle, peer string, ip net.IP) error {
 // ensureBridge creates the host's bridge on first use. It stays, by design:
 // it holds no state of any one container.
 func ensureBridge() (netlink.Link, error) {
-	if br, err := netlink.LinkByName(bridgeName); err == nil {
-		return br, nil
-	}
-	explain("ip link add %s type bridge; ip addr add %s dev %s", bridgeName, bridgeCIDR, bridgeName)
-	err := netlink.LinkAdd(&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: bridgeName}})
-	if err != nil && !errors.Is(err, unix.EEXIST) { // another runtime may win the race
-		return nil, fmt.Errorf("ip link add %s: %w", bridgeName, err)
+	// Every run checks each part, so a run racing the one that creates the
+	// bridge never uses it half made.
+	if _, err := netlink.LinkByName(bridgeName); err != nil {
+		explain("ip link add %s type bridge", bridgeName)
+		err := netlink.LinkAdd(&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: bridgeName}})
+		if err != nil && !errors.Is(err, unix.EEXIST) { // another runtime may win the race
+			return nil, fmt.Errorf("ip link add %s: %w", bridgeName, err)
+		}
 	}
 	br, err := netlink.LinkByName(bridgeName)
 	if err != nil {
 		return nil, err
 	}
 	addr, _ := netlink.ParseAddr(bridgeCIDR)
+	explain("ip addr replace %s dev %s", bridgeCIDR, bridgeName)
 	if err := netlink.AddrReplace(br, addr); err != nil {
 		return nil, fmt.Errorf("ip addr add %s: %w", bridgeCIDR, err)
 	}

@@ -31,11 +31,6 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	//@ end
-	//@ steps 6-
-	if err := checkPorts(o); err != nil {
-		return 0, err
-	}
-	//@ end
 	//@ steps 4-
 
 	//@ doc lock
@@ -47,6 +42,12 @@ func run(o options) (int, error) {
 	}
 	defer lock.release()
 	//@ end
+	//@ end
+	//@ steps 6-
+	// After reapDead: a dead runtime's rules no longer hold its ports.
+	if err := checkPorts(o); err != nil {
+		return 0, err
+	}
 	//@ end
 	//@ steps 5-
 

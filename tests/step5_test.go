@@ -92,7 +92,7 @@ var _ = prop(5, "a rootfs directory removed and made again becomes opaque in the
 	upper := runKeep(t, busybox(t), "rm -r /usr/sbin && mkdir /usr/sbin && echo only > /usr/sbin/new")
 	value := make([]byte, 8)
 	n, err := unix.Getxattr(filepath.Join(upper, "usr", "sbin"), "trusted.overlay.opaque", value)
-	require.NoError(t, err, "the new /etc hides the old one with the opaque attribute")
+	require.NoError(t, err, "the new /usr/sbin hides the old one with the opaque attribute")
 	assert.Equal(t, "y", string(value[:n]))
 	entries, err := os.ReadDir(filepath.Join(upper, "usr", "sbin"))
 	require.NoError(t, err)
@@ -160,7 +160,7 @@ var _ = prop(5, "the next run removes the overlay a runtime killed with SIGKILL 
 	assertNothingLeftBehind(t, before)
 })
 
-var _ = prop(5, "a lower overlayfs refuses is refused with one line", func(t *testing.T) {
+var _ = prop(5, "a lower that overlayfs refuses is refused with one line", func(t *testing.T) {
 	// procfs cannot be an overlay layer.
 	badInput(t, []string{"overlay"}, "run", "--rootfs", "/proc/sys:"+busybox(t), "sh")
 })

@@ -125,6 +125,26 @@ var _ = prop(6, "a published port serves another machine and the host", func(t *
 	assert.Equal(t, 0, c.wait(t))
 })
 
+var _ = prop(6, "a container cannot reach services on the host's 127.0.0.1", func(t *testing.T) {
+	c, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer c.Close()
+	port := strconv.Itoa(c.LocalAddr().(*net.UDPAddr).Port)
+	// Root in the container routes 127.0.0.1 to the host, as route_localnet
+	// on the bridge would let it (CVE-2020-8558 is this hole in Kubernetes),
+	// and sends one datagram there with busybox tftp.
+	r := run(t, "run", "sh", "-c", `echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet
+ip route del local 127.0.0.0/8 dev lo table local
+ip route del local 127.0.0.1 dev lo table local
+ip route add 127.0.0.1/32 via 10.88.0.1
+timeout 2 tftp -g -r probe 127.0.0.1 `+port)
+	require.Contains(t, r.stderr, "tftp", "the probe ran")
+	// The container is gone: whatever it sent has arrived by now.
+	require.NoError(t, c.SetReadDeadline(time.Now()))
+	_, from, err := c.ReadFrom(make([]byte, 512))
+	assert.Error(t, err, "a datagram from %v reached the host's loopback", from)
+})
+
 var _ = prop(6, "/etc/hosts, /etc/hostname and /etc/resolv.conf are there and read-only", func(t *testing.T) {
 	r := run(t, "run", "--hostname", "netbox", "sh", "-c",
 		"cat /etc/hostname; grep -c netbox /etc/hosts; grep -c nameserver /etc/resolv.conf; "+printIP+

@@ -103,7 +103,7 @@ func (fs flagSet) usage() string {
 		if len(f.Name) == 1 {
 			dashes = "-" // -p, -d: the short flags Docker users know
 		}
-		b = fmt.Appendf(b, "  %s%-12s %s\n", dashes, f.Name, f.Usage)
+		b = fmt.Appendf(b, "  %-14s %s\n", dashes+f.Name, f.Usage)
 	})
 	return string(b)
 }
@@ -154,7 +154,12 @@ func usageError(err error) error {
 	var value, name string
 	if n, _ := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &name); n == 2 {
 		_, why, _ := strings.Cut(err.Error(), ": ")
-		err = fmt.Errorf("--%s %s: %s", strings.TrimSuffix(name, ":"), value, why)
+		name = strings.TrimSuffix(name, ":")
+		dashes := "--"
+		if len(name) == 1 {
+			dashes = "-"
+		}
+		err = fmt.Errorf("%s%s %s: %s", dashes, name, value, why)
 	}
 	return &statusError{exitRuntimeError, fmt.Errorf("%v (see '%s run --help')", err, prog)}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -20,12 +21,20 @@ import (
 //	             sent on (DNAT) to the container's address and port
 //	output       the same for connections the host itself makes to its own
 //	             addresses, 127.0.0.1 included
+//	input        route_localnet, which lets those 127.0.0.1 connections out
+//	             onto the bridge, would also let a container send packets to
+//	             the host's 127.0.0.1 services: only replies to our own
+//	             DNAT may come in from the bridge addressed to 127.0.0.0/8
 const nftTable = "ip runt"
 
 const nftChains = `add table ip runt
 add chain ip runt prerouting { type nat hook prerouting priority dstnat; policy accept; }
 add chain ip runt output { type nat hook output priority -100; policy accept; }
 add chain ip runt postrouting { type nat hook postrouting priority srcnat; policy accept; }
+add chain ip runt input { type filter hook input priority filter; policy accept; }
+flush chain ip runt input
+add rule ip runt input iifname "runt0" ip daddr 127.0.0.0/8 ct status dnat accept
+add rule ip runt input iifname "runt0" ip daddr 127.0.0.0/8 drop
 `
 
 // natRules are the rules of one container, in nft's own language.
@@ -53,7 +62,11 @@ func nft(script string) error {
 	}
 	cmd := exec.Command("nft", "-f", "-")
 	cmd.Stdin = strings.NewReader(script)
-	if out, err := cmd.CombinedOutput(); err != nil {
+	out, err := cmd.CombinedOutput()
+	if errors.Is(err, exec.ErrNotFound) {
+		return fmt.Errorf("nft not found: install nftables ('make deps' does)")
+	}
+	if err != nil {
 		return fmt.Errorf("nft: %v: %s", err, strings.TrimSpace(string(out)))
 	}
 	return nil

@@ -54,9 +54,9 @@ func mountOverlay(id string, lowers []string) (string, error) {
 			return "", err
 		}
 	}
-	// workdir must be on upper's filesystem: overlayfs builds a copied-up or
-	// deleted file there, then renames it into upper, and rename(2) cannot
-	// cross filesystems.
+	// workdir must be on upper's filesystem: overlayfs builds a copied-up
+	// file or a whiteout there, then links or renames it into upper, and
+	// neither link(2) nor rename(2) crosses filesystems.
 	escaped := make([]string, len(lowers))
 	for i, dir := range lowers {
 		escaped[i] = escapeOption(dir)

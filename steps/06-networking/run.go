@@ -16,9 +16,6 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if err := checkPorts(o); err != nil {
-		return 0, err
-	}
 
 	// The lock says "this container's runtime is alive" (see state.go).
 	reapDead()
@@ -27,6 +24,10 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	defer lock.release()
+	// After reapDead: a dead runtime's rules no longer hold its ports.
+	if err := checkPorts(o); err != nil {
+		return 0, err
+	}
 
 	// The container's / is a copy-on-write view of the rootfs: from here on,
 	// o.rootfs is the merged directory of its overlay mount.
