@@ -150,7 +150,7 @@ func ensureBridge() (netlink.Link, error) {
 	addr, _ := netlink.ParseAddr(bridgeCIDR)
 	explain("ip addr replace %s dev %s", bridgeCIDR, bridgeName)
 	if err := netlink.AddrReplace(br, addr); err != nil {
-		return nil, fmt.Errorf("ip addr add %s: %w", bridgeCIDR, err)
+		return nil, fmt.Errorf("ip addr replace %s: %w", bridgeCIDR, err)
 	}
 	if err := linkUp(nil, bridgeName); err != nil {
 		return nil, err
