@@ -88,7 +88,7 @@ func newCgroupV1(id string) (*cgroupV1, error) {
 
 // create makes runt/ID in each tree and writes the limits.
 func (c *cgroupV1) create(l limits) error {
-	explain("statfs(%q) = TMPFS_MAGIC: cgroup v1, one tree per controller", cgroupRoot)
+	explain("statfs(%q) is not CGROUP2_SUPER_MAGIC: cgroup v1, one tree per controller", cgroupRoot)
 	for name, dir := range map[string]string{"memory": c.memory, "cpu": c.cpu, "cpuacct": c.acct, "pids": c.pids} {
 		if dir == "" {
 			return fmt.Errorf("cgroup v1: no %s controller mounted under %s", name, cgroupRoot)

@@ -53,7 +53,8 @@ func (l *limits) parseMemory(text string) error {
 // parseCPUs reads a number of CPUs such as 0.5 or 2.
 func (l *limits) parseCPUs(text string) error {
 	n, err := strconv.ParseFloat(text, 64)
-	if err != nil || n*cpuPeriod < minQuota || n > float64(runtime.NumCPU()) {
+	// Written so that NaN, which compares false with everything, fails too.
+	if err != nil || !(n*cpuPeriod >= minQuota && n <= float64(runtime.NumCPU())) {
 		return fmt.Errorf("want a number of CPUs from %.2f to %d (this machine's), e.g. 0.5", float64(minQuota)/cpuPeriod, runtime.NumCPU())
 	}
 	l.cpus = n

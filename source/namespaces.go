@@ -85,8 +85,8 @@ func holdInit(cmd *exec.Cmd) (release func(cg cgroup) error, err error) {
 		return err
 	}, nil
 }
-
 //@ end
+
 //@ end
 // initArgs passes the options init needs, as flags "run" understands.
 func initArgs(o options) []string {

@@ -66,7 +66,8 @@ var _ = prop(4, "a busy loop under --cpus 0.5 uses about half a CPU", func(t *te
 	// across a busy loop of about 2 seconds.
 	usage := "awk '/usage_usec/ {print $2 * 1000}' /sys/fs/cgroup/cpu.stat"
 	if !cgroupV2(t) {
-		usage = "cat /sys/fs/cgroup/cpuacct/cpuacct.usage" // nanoseconds
+		// nanoseconds; the tree is cpuacct/ or, mounted together, cpu,cpuacct/
+		usage = "cat /sys/fs/cgroup/*cpuacct*/cpuacct.usage"
 	}
 	script := `
 clock() { read up idle < /proc/uptime; echo ${up%.*}${up#*.}; }

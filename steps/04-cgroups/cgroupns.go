@@ -35,8 +35,9 @@ func hostCgroupMounts() (cgroupMounts, error) {
 	return v1Hierarchies()
 }
 
-// mountCgroups mounts the container's cgroup tree read-only at /sys/fs/cgroup:
-// it may read its usage and limits, not change them.
+// mountCgroups mounts the container's cgroup tree read-only at /sys/fs/cgroup,
+// where it reads its usage and limits. (Root inside could still mount a
+// cgroupfs of its own, writable, and raise them: step 8 takes that right away.)
 func mountCgroups(v1 cgroupMounts) error {
 	const flags = unix.MS_NOSUID | unix.MS_NODEV | unix.MS_NOEXEC | unix.MS_RDONLY
 	if v1 == nil {

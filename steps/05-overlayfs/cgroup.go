@@ -140,11 +140,20 @@ func (c *cgroupV2) remove() error {
 }
 
 // writeCgroup writes one cgroup control file, which is how every cgroup
-// setting is made: there are no cgroup system calls.
+// setting is made: there are no cgroup system calls. The file is opened
+// without O_CREAT: cgroupfs answers a create with EACCES, which would hide
+// that a file (memory.swap.max without swap accounting) does not exist.
 func writeCgroup(dir, file, value string) error {
 	path := filepath.Join(dir, file)
 	explain("write %s = %s", path, value)
-	if err := os.WriteFile(path, []byte(value), 0o644); err != nil {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err == nil {
+		_, err = f.WriteString(value)
+		if closeErr := f.Close(); err == nil {
+			err = closeErr
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("setting cgroup %s: %w", file, err)
 	}
 	return nil

@@ -22,7 +22,7 @@ func TestCPUQuotaIsAShareOfThePeriod(t *testing.T) {
 	if err := l.parseCPUs("0.5"); err != nil || l.cpuQuota() != 50000 {
 		t.Errorf("0.5 CPUs: quota %d, %v; want 50000 of %d", l.cpuQuota(), err, cpuPeriod)
 	}
-	for _, text := range []string{"0", "-1", "0.001", "abc", "100000"} {
+	for _, text := range []string{"0", "-1", "0.001", "abc", "100000", "NaN", "Inf"} {
 		if err := l.parseCPUs(text); err == nil {
 			t.Errorf("parseCPUs(%q) accepted", text)
 		}
