@@ -16,6 +16,12 @@ import (
 //	//@ file steps 1- (first line only) the whole file exists from step 1 on
 //
 // Blocks nest; each "//@ end" closes the innermost open block.
+//
+// The source stays gofmt-clean, so a marker at the left margin is kept apart
+// from the declaration below it by a blank line (abutting, gofmt would take it
+// for part of a doc comment and rewrite it). Removing markers can leave blank
+// lines next to each other, or at the start or end of the file; a snapshot
+// keeps one blank line of each run, and none at either end.
 const markerPrefix = "//@"
 
 // span is an inclusive range of step numbers; last < 0 means "and every later step".
@@ -81,13 +87,15 @@ func render(name, src string, step int) (snapshot, error) {
 	keeping := func() bool { return len(stack) == 0 || stack[len(stack)-1].keep }
 
 	var out strings.Builder
+	lastBlank := true // at the start of the file, a blank line is dropped
 	for i, line := range lines {
 		where := fmt.Sprintf("%s:%d", name, i+1)
 		trimmed := strings.TrimSpace(line)
 		if !strings.HasPrefix(trimmed, markerPrefix) {
-			if !keeping() {
+			if !keeping() || (trimmed == "" && lastBlank) {
 				continue
 			}
+			lastBlank = trimmed == ""
 			out.WriteString(line)
 			for _, b := range stack {
 				if b.region != "" {
@@ -127,6 +135,20 @@ func render(name, src string, step int) (snapshot, error) {
 	if len(stack) != 0 {
 		return snap, fmt.Errorf("%s: %d block(s) never closed with //@ end", name, len(stack))
 	}
-	snap.text = out.String()
+	snap.text = strings.TrimRight(out.String(), "\n") + "\n"
+	for name, lines := range snap.regions {
+		snap.regions[name] = trimBlank(lines)
+	}
 	return snap, nil
+}
+
+// trimBlank drops blank lines at both ends of an excerpt.
+func trimBlank(lines []string) []string {
+	for len(lines) > 0 && strings.TrimSpace(lines[0]) == "" {
+		lines = lines[1:]
+	}
+	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+		lines = lines[:len(lines)-1]
+	}
+	return lines
 }

@@ -55,6 +55,21 @@ func TestRenderCollectsRegionsPerStep(t *testing.T) {
 	}
 }
 
+// Markers at the left margin stand apart from code by a blank line, as
+// gofmt wants; the blank lines they leave behind collapse to one.
+func TestRemovedMarkersLeaveOneBlankLine(t *testing.T) {
+	src := "//@ file steps 0-\n\npackage main\n\nvar a = 1\n\n//@ steps 2-\n\nvar b = 2\n\n//@ end\n"
+	for step, want := range map[int]string{
+		0: "package main\n\nvar a = 1\n",
+		2: "package main\n\nvar a = 1\n\nvar b = 2\n",
+	} {
+		snap, err := render("f.go", src, step)
+		if err != nil || snap.text != want {
+			t.Errorf("step %d: got %q, %v; want %q", step, snap.text, err, want)
+		}
+	}
+}
+
 func TestFileMarkerExcludesEarlierSteps(t *testing.T) {
 	src := "//@ file steps 1-\npackage main\n"
 	if snap, _ := render("f.go", src, 0); snap.present {
