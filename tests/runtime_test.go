@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/sys/unix"
 )
 
 // hangLimit bounds any one run of the binary. It is a guard against a hung
@@ -172,6 +173,22 @@ func (r *running) wait(t *testing.T) int {
 	}
 	close(r.done)
 	return r.cmd.ProcessState.ExitCode()
+}
+
+// killRuntime sends SIGKILL to the runtime, as a crash or the OOM killer
+// would, and waits until the container's process is gone too (Pdeathsig):
+// what the runtime had built on the host is then left for the next run.
+func (r *running) killRuntime(t *testing.T) {
+	t.Helper()
+	pidfd, err := unix.PidfdOpen(r.containerPID(t), 0)
+	require.NoError(t, err)
+	defer unix.Close(pidfd)
+	require.NoError(t, r.cmd.Process.Kill())
+	r.wait(t)
+	// A pidfd becomes readable when its process exits: wait for that event.
+	n, err := unix.Poll([]unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}, int(hangLimit.Milliseconds()))
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "the container's process outlived its runtime")
 }
 
 // containerPID is the PID, on the host, of the runtime's child: the container's

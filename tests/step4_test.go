@@ -56,7 +56,7 @@ var _ = prop(4, "a fork bomb stops at --pids and the host can still fork", func(
 	assert.LessOrEqual(t, n, 20, "tasks in the container's cgroup")
 	assert.GreaterOrEqual(t, n, 15, "the bomb should have filled the cgroup")
 	// The host can still fork, and none of the container's sleeps remain.
-	assert.Equal(t, 0, runWith(t, runOpts{}, "run", "true").status)
+	assert.Equal(t, 0, run(t, "run", "true").status)
 	assertNothingLeftBehind(t, before)
 })
 
@@ -132,13 +132,7 @@ var _ = prop(4, "the next run removes what a runtime killed with SIGKILL left be
 	before := snapshotHost(t)
 	c := start(t, "run", "--memory", "64m", "sh", "-c", "echo ready; read line")
 	c.waitFor(t, "ready")
-	pidfd, err := unix.PidfdOpen(c.containerPID(t), 0)
-	require.NoError(t, err)
-	defer unix.Close(pidfd)
-	require.NoError(t, c.cmd.Process.Kill())
-	c.wait(t)
-	_, err = unix.Poll([]unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}, int(hangLimit.Milliseconds()))
-	require.NoError(t, err)
+	c.killRuntime(t)
 	require.NotEqual(t, before.cgroups, snapshotHost(t).cgroups, "a dead runtime leaves its cgroup")
 
 	assert.Equal(t, 0, run(t, "run", "true").status)
