@@ -1,4 +1,5 @@
 //@ file steps 6-
+
 package main
 
 import (
@@ -23,6 +24,7 @@ const (
 func leasesDir() string { return filepath.Join(dataDir(), "network") }
 
 //@ doc allocate
+
 // allocateAddress leases the lowest free address to container id. The lease
 // is a file created with O_CREAT|O_EXCL: among runtimes racing for one
 // address, the kernel lets exactly one create it, so no address is handed
@@ -54,6 +56,7 @@ func allocateAddress(id string) (net.IP, error) {
 		return ip, err
 	}
 }
+
 //@ end
 
 // releaseAddresses removes every lease that container id holds.

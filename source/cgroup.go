@@ -1,4 +1,5 @@
 //@ file steps 4-
+
 package main
 
 import (
@@ -77,6 +78,7 @@ func createCgroup(id string, l limits) (cgroup, error) {
 }
 
 //@ doc createV2
+
 // create makes /sys/fs/cgroup/runt/ID and writes its limits.
 func (c *cgroupV2) create(l limits) error {
 	explain("statfs(%q) = CGROUP2_SUPER_MAGIC: cgroup v2", cgroupRoot)
@@ -97,9 +99,11 @@ func (c *cgroupV2) create(l limits) error {
 	}
 	return c.setLimits(l)
 }
+
 //@ end
 
 //@ doc limitsV2
+
 func (c *cgroupV2) setLimits(l limits) error {
 	if l.memory > 0 {
 		if err := writeCgroup(c.dir, "memory.max", strconv.FormatInt(l.memory, 10)); err != nil {
@@ -124,6 +128,7 @@ func (c *cgroupV2) setLimits(l limits) error {
 	}
 	return nil
 }
+
 //@ end
 
 func (c *cgroupV2) join(pid int) error {
@@ -213,6 +218,7 @@ func removeCgroup(cg cgroup) {
 }
 
 //@ doc oom
+
 // reportOOM says so when the kernel's OOM killer ended the container: from
 // the outside, an OOM kill looks like any other SIGKILL (exit status 137).
 func reportOOM(cg cgroup, l limits, status int) {
@@ -225,4 +231,5 @@ func reportOOM(cg cgroup, l limits, status int) {
 		fmt.Fprintf(os.Stderr, "%s: a process of the container was killed: out of memory (limit %s)\n", prog, mib(l.memory))
 	}
 }
+
 //@ end

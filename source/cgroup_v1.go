@@ -1,4 +1,5 @@
 //@ file steps 4-
+
 package main
 
 import (

@@ -1,4 +1,5 @@
 //@ file steps 4-
+
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 )
 
 //@ doc cgroupns
+
 // enterCgroupNamespace gives the container a cgroup namespace rooted at the
 // cgroup it is in now. /proc/self/cgroup then reads "0::/" inside, and a
 // cgroup filesystem mounted inside shows the container's own subtree: the
@@ -23,6 +25,7 @@ func enterCgroupNamespace() error {
 	}
 	return nil
 }
+
 //@ end
 
 // cgroupMounts is what to mount at /sys/fs/cgroup inside, read from the
@@ -39,6 +42,7 @@ func hostCgroupMounts() (cgroupMounts, error) {
 }
 
 //@ doc mountCgroups
+
 // mountCgroups mounts the container's cgroup tree read-only at /sys/fs/cgroup,
 // where it reads its usage and limits. (Root inside could still mount a
 // cgroupfs of its own, writable, and raise them: step 8 takes that right away.)
@@ -60,4 +64,5 @@ func mountCgroups(v1 cgroupMounts) error {
 	explain(`mount("", %q, "", MS_REMOUNT|MS_RDONLY)`, cgroupRoot)
 	return unix.Mount("", cgroupRoot, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 }
+
 //@ end

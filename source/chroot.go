@@ -1,4 +1,5 @@
 //@ file steps 1-2
+
 package main
 
 import (
@@ -17,6 +18,7 @@ import (
 
 //@ steps 1
 //@ doc chroot
+
 // chrootCommand prepares a child that runs inside rootfs.
 func chrootCommand(o options) (*exec.Cmd, error) {
 	path, err := lookPathIn(o.rootfs, o.command[0])
@@ -36,10 +38,12 @@ func chrootCommand(o options) (*exec.Cmd, error) {
 	explain("fork(), then in the child: chroot(%q), chdir(\"/\"), execve(%q, %q)", o.rootfs, path, o.command)
 	return cmd, nil
 }
+
 //@ end
 //@ end
 //@ steps 2
 //@ doc enterRootfs
+
 // enterRootfs makes rootfs the container's / with chroot, as step 1 did, but
 // now from inside the container's init. Step 3 replaces it with pivot_root.
 func enterRootfs(rootfs string) error {
@@ -50,5 +54,6 @@ func enterRootfs(rootfs string) error {
 	explain(`chdir("/")`)
 	return os.Chdir("/")
 }
+
 //@ end
 //@ end

@@ -115,11 +115,7 @@ type flagSet struct{ *flag.FlagSet }
 func (fs flagSet) usage() string {
 	var b []byte
 	fs.VisitAll(func(f *flag.Flag) {
-		dashes := "--"
-		if len(f.Name) == 1 {
-			dashes = "-" // -p, -d: the short flags Docker users know
-		}
-		b = fmt.Appendf(b, "  %-14s %s\n", dashes+f.Name, f.Usage)
+		b = fmt.Appendf(b, "  %-14s %s\n", flagName(f.Name), f.Usage)
 	})
 	return string(b)
 }
@@ -179,21 +175,25 @@ func parseRun(args []string) (options, error) {
 	return o, nil
 }
 
+// flagName spells a flag as users type it: --rootfs, but -p (the short
+// flags Docker users know).
+func flagName(name string) string {
+	if len(name) == 1 {
+		return "-" + name
+	}
+	return "--" + name
+}
+
 // usageError says what was wrong with the command line and where to read more.
 func usageError(err error) error {
 	if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-		err = fmt.Errorf("unknown flag --%s", name)
+		err = fmt.Errorf("unknown flag %s", flagName(name))
 	}
 	// flag says `invalid value "V" for flag -NAME: why`; say "--NAME V: why".
 	var value, name string
 	if n, _ := fmt.Sscanf(err.Error(), "invalid value %q for flag -%s", &value, &name); n == 2 {
 		_, why, _ := strings.Cut(err.Error(), ": ")
-		name = strings.TrimSuffix(name, ":")
-		dashes := "--"
-		if len(name) == 1 {
-			dashes = "-"
-		}
-		err = fmt.Errorf("%s%s %s: %s", dashes, name, value, why)
+		err = fmt.Errorf("%s %s: %s", flagName(strings.TrimSuffix(name, ":")), value, why)
 	}
 	return &statusError{exitRuntimeError, fmt.Errorf("%v (see '%s run --help')", err, prog)}
 }

@@ -1,4 +1,5 @@
 //@ file steps 3-
+
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 )
 
 //@ doc devices
+
 // devices are the character devices every program may expect. A device node
 // is only a name for a (major, minor) pair the kernel interprets, so we
 // create them with mknod(2) instead of exposing the host's /dev: the host's
@@ -24,9 +26,11 @@ var devices = []struct {
 	{"urandom", 1, 9},
 	{"tty", 5, 0},
 }
+
 //@ end
 
 //@ doc links
+
 // devLinks point at /proc/self/fd, so each process sees its own descriptors.
 var devLinks = [][2]string{
 	{"/proc/self/fd", "/dev/fd"},
@@ -35,9 +39,11 @@ var devLinks = [][2]string{
 	{"/proc/self/fd/2", "/dev/stderr"},
 	{"pts/ptmx", "/dev/ptmx"},
 }
+
 //@ end
 
 //@ doc mountDev
+
 // mountDev builds a minimal /dev on a fresh tmpfs.
 func mountDev() error {
 	if err := mount("tmpfs", "/dev", "tmpfs", unix.MS_NOSUID|unix.MS_STRICTATIME, "mode=755,size=64k"); err != nil {
@@ -69,6 +75,7 @@ func mountDev() error {
 	}
 	return mountConsole()
 }
+
 //@ end
 
 // mountConsole makes /dev/console the terminal the container was started on,

@@ -1,4 +1,5 @@
 //@ file steps 6-
+
 package main
 
 import (
@@ -21,6 +22,7 @@ import (
 var etcFiles = []string{"hostname", "hosts", "resolv.conf"}
 
 //@ doc etcfiles
+
 // writeEtcFiles writes the container's copies, in containers/ID/etc/.
 func writeEtcFiles(id, hostname string, ip net.IP) (string, error) {
 	dir := filepath.Join(containersDir(), id, "etc")
@@ -43,9 +45,11 @@ func writeEtcFiles(id, hostname string, ip net.IP) (string, error) {
 	}
 	return dir, nil
 }
+
 //@ end
 
 //@ doc resolv
+
 // resolvConf is the host's DNS configuration, made usable from another
 // network namespace. A nameserver on the host's loopback (systemd-resolved's
 // stub at 127.0.0.53, on Ubuntu) is unreachable from the container: its
@@ -61,6 +65,7 @@ func resolvConf() string {
 	}
 	return text
 }
+
 //@ end
 
 // readResolvConf keeps a resolv.conf's lines but loopback nameservers, and
@@ -88,6 +93,7 @@ func readResolvConf(path string) (string, []string) {
 }
 
 //@ doc bindEtc
+
 // bindEtcFiles bind-mounts the container's files over rootfs/etc/NAME,
 // read-only. A bind mount is made writable, then remounted read-only: the
 // flag cannot be given to the first mount(2).
@@ -120,6 +126,7 @@ func bindEtcFiles(dir, rootfs string) error {
 	}
 	return nil
 }
+
 //@ end
 
 // unbindEtcFiles unmounts what bindEtcFiles mounted.

@@ -1,4 +1,5 @@
 //@ file steps 6-
+
 package main
 
 import (
@@ -29,6 +30,7 @@ import (
 const nftTable = "ip runt"
 
 //@ doc chains
+
 const nftChains = `add table ip runt
 add chain ip runt prerouting { type nat hook prerouting priority dstnat; policy accept; }
 add chain ip runt output { type nat hook output priority -100; policy accept; }
@@ -38,9 +40,11 @@ flush chain ip runt input
 add rule ip runt input iifname "runt0" ip daddr 127.0.0.0/8 ct status dnat accept
 add rule ip runt input iifname "runt0" ip daddr 127.0.0.0/8 drop
 `
+
 //@ end
 
 //@ doc rules
+
 // natRules are the rules of one container, in nft's own language.
 func natRules(id string, ip net.IP, ports []port) string {
 	tag := fmt.Sprintf("comment \"runt:%s\"", id)
@@ -58,6 +62,7 @@ func natRules(id string, ip net.IP, ports []port) string {
 	}
 	return rules
 }
+
 //@ end
 
 // nft runs an nft script.

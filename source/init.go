@@ -1,4 +1,5 @@
 //@ file steps 2-
+
 package main
 
 import (
@@ -12,6 +13,7 @@ import (
 )
 
 //@ doc init
+
 // containerInit is the container's init: the runtime's child, re-executed as
 // "/proc/self/exe init [flags] -- CMD...". It starts inside the new
 // namespaces, prepares them from the inside, then execve's the command, which
@@ -52,9 +54,11 @@ func containerInit(args []string) int {
 	err = unix.Exec(path, o.command, containerEnv())
 	return fail(&statusError{exitCannotExec, &os.PathError{Op: "execve", Path: path, Err: err}})
 }
+
 //@ end
 
 //@ doc setUpContainer
+
 // setUpContainer runs inside the new namespaces, before the command.
 func setUpContainer(o options) error {
 	explain("sethostname(%q)", o.hostname)
@@ -100,6 +104,7 @@ func setUpContainer(o options) error {
 	return detachOldRoot()
 	//@ end
 }
+
 //@ end
 //@ steps 4-
 
@@ -114,4 +119,5 @@ func waitForRuntime() error {
 	}
 	return nil
 }
+
 //@ end

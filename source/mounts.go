@@ -1,4 +1,5 @@
 //@ file steps 2-
+
 package main
 
 import (
@@ -8,6 +9,7 @@ import (
 )
 
 //@ doc private
+
 // makeMountsPrivate stops mount events from crossing between the container's
 // mount namespace and the host's. A new mount namespace starts with a copy of
 // the host's mounts, and on systemd hosts / is "shared" (mount_namespaces(7)):
@@ -21,24 +23,29 @@ func makeMountsPrivate() error {
 	}
 	return nil
 }
+
 //@ end
 
 //@ doc proc
+
 // mountProc mounts a new proc filesystem at /proc. procfs shows the PID
 // namespace of the process that mounts it, so ps inside lists only the
 // container's processes.
 func mountProc() error {
 	return mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 }
+
 //@ end
 //@ steps 3-
 
 //@ doc sys
+
 // mountSys mounts sysfs read-only: programs read it to learn about the
 // machine, but a write there would change the host's devices and kernel.
 func mountSys() error {
 	return mount("sysfs", "/sys", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 }
+
 //@ end
 //@ end
 
@@ -56,26 +63,11 @@ func mount(source, target, fstype string, flags uintptr, data string) error {
 
 // mountFlagNames spells mount flags the way mount(2) does, for --explain.
 func mountFlagNames(flags uintptr) string {
-	names := ""
-	for _, f := range []struct {
-		flag uintptr
-		name string
-	}{
+	return bitNames(flags, []bitName{
 		{unix.MS_RDONLY, "MS_RDONLY"},
 		{unix.MS_NOSUID, "MS_NOSUID"},
 		{unix.MS_NODEV, "MS_NODEV"},
 		{unix.MS_NOEXEC, "MS_NOEXEC"},
 		{unix.MS_STRICTATIME, "MS_STRICTATIME"},
-	} {
-		if flags&f.flag != 0 {
-			if names != "" {
-				names += "|"
-			}
-			names += f.name
-		}
-	}
-	if names == "" {
-		return "0"
-	}
-	return names
+	})
 }

@@ -1,4 +1,5 @@
 //@ file steps 2-
+
 package main
 
 import (
@@ -10,20 +11,22 @@ import (
 	//@ end
 	"os/exec"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
 )
 
 //@ doc flags
+
 // namespaceFlags give the container its own hostname (UTS), process numbers
 // (PID), mount table (mount, "NS" for historical reasons) and System V IPC
 // objects (IPC). clone(2) creates them together with the child.
 const namespaceFlags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWIPC
+
 //@ end
 
 //@ doc containerCommand
+
 // containerCommand prepares the container's first process: this very program,
 // re-executed as "init" in new namespaces. Go cannot run our code between
 // fork and exec in the child (see init.go), so the child must be a whole
@@ -54,10 +57,12 @@ func containerCommand(o options) (*exec.Cmd, error) {
 	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(flags), cmd.Args)
 	return cmd, nil
 }
+
 //@ end
 
 //@ steps 4-
 //@ doc holdInit
+
 // holdInit makes the container's init wait, before it does anything, until
 // release says go. In between, the runtime puts init into the container's
 // cgroup, so that not one instruction of the user's runs outside the
@@ -85,9 +90,11 @@ func holdInit(cmd *exec.Cmd) (release func(cg cgroup) error, err error) {
 		return err
 	}, nil
 }
+
 //@ end
 
 //@ end
+
 // initArgs passes the options init needs, as flags "run" understands.
 func initArgs(o options) []string {
 	args := []string{
@@ -118,11 +125,7 @@ func newID() string {
 
 // cloneFlagNames spells flags the way clone(2) does, for --explain.
 func cloneFlagNames(flags uintptr) string {
-	var names []string
-	for _, f := range []struct {
-		flag uintptr
-		name string
-	}{
+	return bitNames(flags, []bitName{
 		{unix.CLONE_NEWUTS, "CLONE_NEWUTS"},
 		{unix.CLONE_NEWPID, "CLONE_NEWPID"},
 		{unix.CLONE_NEWNS, "CLONE_NEWNS"},
@@ -130,10 +133,5 @@ func cloneFlagNames(flags uintptr) string {
 		//@ steps 6-
 		{unix.CLONE_NEWNET, "CLONE_NEWNET"},
 		//@ end
-	} {
-		if flags&f.flag != 0 {
-			names = append(names, f.name)
-		}
-	}
-	return strings.Join(names, "|")
+	})
 }

@@ -1,4 +1,5 @@
 //@ file steps 6-
+
 package main
 
 import (
@@ -50,6 +51,7 @@ func prepareNetwork(o options) (*containerNetwork, error) {
 }
 
 //@ doc attach
+
 // attach builds the container's network once its process, and so its
 // network namespace, exists.
 func (n *containerNetwork) attach(pid int) error {
@@ -99,9 +101,11 @@ func (n *containerNetwork) attach(pid int) error {
 	}
 	return addNAT(n.id, n.ip, n.ports)
 }
+
 //@ end
 
 //@ doc eth0
+
 // configureEth0 renames the peer, gives it the container's address and
 // makes the bridge its default route, all inside the container's namespace.
 func configureEth0(inside *netlink.Handle, peer string, ip net.IP) error {
@@ -128,9 +132,11 @@ func configureEth0(inside *netlink.Handle, peer string, ip net.IP) error {
 	}
 	return nil
 }
+
 //@ end
 
 //@ doc bridge
+
 // ensureBridge creates the host's bridge on first use. It stays, by design:
 // it holds no state of any one container.
 func ensureBridge() (netlink.Link, error) {
@@ -163,6 +169,7 @@ func ensureBridge() (netlink.Link, error) {
 	// Let DNATed connections from 127.0.0.1 leave through the bridge.
 	return br, writeSysctl("net/ipv4/conf/"+bridgeName+"/route_localnet", "1")
 }
+
 //@ end
 
 // linkUp sets a link up, through handle h (nil: the host's namespace).
@@ -200,6 +207,7 @@ func (n *containerNetwork) remove() {
 }
 
 //@ doc teardown
+
 // removeNetwork undoes what attach and prepareNetwork did for container
 // id. The container's end of the veth dies with its namespace, and takes
 // the host's end with it; deleting the host's end covers the other orders.
@@ -212,4 +220,5 @@ func removeNetwork(id string) {
 	removeNAT(id)
 	releaseAddresses(id)
 }
+
 //@ end

@@ -1,4 +1,5 @@
 //@ file steps 5-
+
 package main
 
 import (
@@ -47,6 +48,7 @@ func overlayDirs(id string) (upper, work, merged string) {
 }
 
 //@ doc mountOverlay
+
 // mountOverlay mounts the container's overlay on the host, at
 // containers/ID/merged, where the learner can look at it from outside.
 func mountOverlay(id string, lowers []string) (string, error) {
@@ -76,9 +78,11 @@ func mountOverlay(id string, lowers []string) (string, error) {
 	}
 	return merged, nil
 }
+
 //@ end
 
 //@ doc removeOverlay
+
 // removeOverlay unmounts the overlay and removes the container's
 // directories; with keep, upper stays for the learner to inspect.
 func removeOverlay(id string, keep bool) {
@@ -96,4 +100,5 @@ func removeOverlay(id string, keep bool) {
 	_ = os.Remove(merged)
 	fmt.Fprintf(os.Stderr, "%s: kept the container's changes in %s\n", prog, upper)
 }
+
 //@ end

@@ -1,4 +1,5 @@
 //@ file steps 3-
+
 package main
 
 import (
@@ -14,6 +15,7 @@ import (
 var oldRoot string
 
 //@ doc pivotRoot
+
 // pivotRoot makes rootfs the root of the container's mount namespace.
 //
 // chroot only changes where path lookups start, and every host mount stays in
@@ -46,9 +48,11 @@ func pivotRoot(rootfs string) error {
 	explain(`chdir("/")`)
 	return os.Chdir("/")
 }
+
 //@ end
 
 //@ doc detachOldRoot
+
 // detachOldRoot unmounts the host's root from the container. Every host
 // mount (/proc, /sys, /home...) sits below it, so a plain umount fails with
 // EBUSY; MNT_DETACH takes the whole tree out of the namespace at once, and
@@ -61,4 +65,5 @@ func detachOldRoot() error {
 	explain(`rmdir("/%s")`, oldRoot)
 	return os.Remove("/" + oldRoot)
 }
+
 //@ end

@@ -1,4 +1,5 @@
 //@ file steps 6-
+
 package main
 
 import (

@@ -1,4 +1,5 @@
 //@ file steps 1-
+
 package main
 
 import (
@@ -45,6 +46,7 @@ func checkRootfs(dir string) error {
 const containerPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 //@ doc lookPath
+
 // lookPathIn finds name the way a shell inside rootfs would, and returns its path
 // as the container sees it. Symlinks in the rootfs (busybox's /bin/sh ->
 // /bin/busybox) are absolute paths meant for the container, so they are
@@ -76,9 +78,11 @@ func lookPathIn(rootfs, name string) (string, error) {
 	}
 	return "", found
 }
+
 //@ end
 
 //@ doc env
+
 // containerEnv is the command's whole environment: nothing of the host's
 // leaks in but the kind of terminal it talks to.
 func containerEnv() []string {
@@ -88,4 +92,5 @@ func containerEnv() []string {
 	}
 	return env
 }
+
 //@ end

@@ -1,4 +1,5 @@
 //@ file steps 1-
+
 package main
 
 import (

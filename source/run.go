@@ -148,6 +148,7 @@ func run(o options) (int, error) {
 }
 
 //@ doc exitStatus
+
 // exitStatus is how a shell reports a child's end: its exit code, or 128+N if
 // signal N killed it (so SIGKILL is 137).
 func exitStatus(state *os.ProcessState) int {
@@ -157,6 +158,7 @@ func exitStatus(state *os.ProcessState) int {
 	}
 	return ws.ExitStatus()
 }
+
 //@ end
 
 // startError explains why the command could not start, with the exit status a

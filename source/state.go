@@ -1,4 +1,5 @@
 //@ file steps 4-
+
 package main
 
 import (
@@ -66,6 +67,7 @@ func (l *containerLock) release() {
 }
 
 //@ doc reap
+
 // reapDead cleans up after every runtime that died without cleaning up.
 func reapDead() {
 	locks, _ := filepath.Glob(filepath.Join(containersDir(), "*.lock"))
@@ -84,6 +86,7 @@ func reapDead() {
 		f.Close()
 	}
 }
+
 //@ end
 
 // removeLeftovers removes what a dead runtime's container left on the host.

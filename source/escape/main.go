@@ -1,4 +1,5 @@
 //@ file steps 1-
+
 // Command escape leaves a chroot. It is the hole step 1 leaves open, and the
 // reason step 3 replaces chroot with pivot_root.
 //
@@ -38,6 +39,7 @@ func main() {
 }
 
 //@ doc escape
+
 func escape() error {
 	if err := os.MkdirAll("/.escape", 0o700); err != nil {
 		return err
@@ -59,4 +61,5 @@ func escape() error {
 	}
 	return syscall.Chdir("/")
 }
+
 //@ end

@@ -47,26 +47,11 @@ func mount(source, target, fstype string, flags uintptr, data string) error {
 
 // mountFlagNames spells mount flags the way mount(2) does, for --explain.
 func mountFlagNames(flags uintptr) string {
-	names := ""
-	for _, f := range []struct {
-		flag uintptr
-		name string
-	}{
+	return bitNames(flags, []bitName{
 		{unix.MS_RDONLY, "MS_RDONLY"},
 		{unix.MS_NOSUID, "MS_NOSUID"},
 		{unix.MS_NODEV, "MS_NODEV"},
 		{unix.MS_NOEXEC, "MS_NOEXEC"},
 		{unix.MS_STRICTATIME, "MS_STRICTATIME"},
-	} {
-		if flags&f.flag != 0 {
-			if names != "" {
-				names += "|"
-			}
-			names += f.name
-		}
-	}
-	if names == "" {
-		return "0"
-	}
-	return names
+	})
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os/exec"
 	"strconv"
-	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -70,19 +69,10 @@ func newID() string {
 
 // cloneFlagNames spells flags the way clone(2) does, for --explain.
 func cloneFlagNames(flags uintptr) string {
-	var names []string
-	for _, f := range []struct {
-		flag uintptr
-		name string
-	}{
+	return bitNames(flags, []bitName{
 		{unix.CLONE_NEWUTS, "CLONE_NEWUTS"},
 		{unix.CLONE_NEWPID, "CLONE_NEWPID"},
 		{unix.CLONE_NEWNS, "CLONE_NEWNS"},
 		{unix.CLONE_NEWIPC, "CLONE_NEWIPC"},
-	} {
-		if flags&f.flag != 0 {
-			names = append(names, f.name)
-		}
-	}
-	return strings.Join(names, "|")
+	})
 }
