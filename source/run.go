@@ -85,13 +85,17 @@ func run(o options) (int, error) {
 	//@ steps 1
 	cmd, err := chrootCommand(o)
 	//@ end
-	//@ steps 2-
-	cmd, err := containerCommand(o)
-	//@ end
-	//@ steps 1-
+	//@ steps 1
 	if err != nil {
 		return 0, err
 	}
+	//@ end
+	//@ steps 2-
+	cmd, pipe, err := containerCommand(o)
+	if err != nil {
+		return 0, err
+	}
+	defer pipe.close()
 	//@ end
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	//@ steps 4-
@@ -104,10 +108,6 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	defer removeCgroup(cg)
-	release, err := holdInit(cmd)
-	if err != nil {
-		return 0, err
-	}
 	//@ end
 	//@ end
 
@@ -117,16 +117,31 @@ func run(o options) (int, error) {
 	if err := cmd.Start(); err != nil {
 		return 0, startError(o.command[0], err)
 	}
-	//@ steps 6-
-	if err := network.attach(cmd.Process.Pid); err != nil {
+	//@ steps 2-
+	// Init waits on its pipe while the runtime readies the container from
+	// outside; a failure in between must not leave init waiting.
+	abort := func(err error) (int, error) {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		return 0, err
 	}
-	//@ end
+	sentinel, err := startSentinel(cmd.Process.Pid)
+	if err != nil {
+		return abort(err)
+	}
+	defer stopSentinel(sentinel)
 	//@ steps 4-
-	if err := release(cg); err != nil {
-		return 0, err
+	if err := cg.join(cmd.Process.Pid); err != nil {
+		return abort(err)
+	}
+	//@ end
+	//@ steps 6-
+	if err := network.attach(cmd.Process.Pid); err != nil {
+		return abort(err)
+	}
+	//@ end
+	if err := pipe.send(); err != nil {
+		return abort(err)
 	}
 	//@ end
 	go forwardSignals(signals, cmd.Process)

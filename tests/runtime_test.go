@@ -32,7 +32,8 @@ type result struct {
 // runOpts changes how the binary is started.
 type runOpts struct {
 	stdin string
-	env   []string // added to the test's own environment
+	env   []string   // added to the test's own environment
+	files []*os.File // inherited as fds 3, 4, ...
 }
 
 // run runs the binary under test with args and returns how it ended.
@@ -47,6 +48,7 @@ func runWith(t *testing.T, o runOpts, args ...string) result {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Env = append(os.Environ(), o.env...)
+	cmd.ExtraFiles = o.files
 	cmd.Stdin = strings.NewReader(o.stdin)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -191,13 +193,31 @@ func (r *running) killRuntime(t *testing.T) {
 	require.Equal(t, 1, n, "the container's process outlived its runtime")
 }
 
-// containerPID is the PID, on the host, of the runtime's child: the container's
-// command (its init, until init execs the command).
+// containerPID is the PID, on the host, of the container's first process
+// (its init, until init execs the command): the runtime's only child in
+// steps 0 and 1, and from step 2 on its child in a PID namespace of its own
+// (other children, such as a helper of the runtime, stay in the host's).
 func (r *running) containerPID(t *testing.T) int {
 	t.Helper()
 	pids := childPIDs(t, r.cmd.Process.Pid)
-	require.Len(t, pids, 1, "the runtime should have exactly one child")
-	return pids[0]
+	own := pidNamespace(r.cmd.Process.Pid)
+	var inside []int
+	for _, pid := range pids {
+		if pidNamespace(pid) != own {
+			inside = append(inside, pid)
+		}
+	}
+	if len(inside) == 0 {
+		inside = pids
+	}
+	require.Len(t, inside, 1, "the runtime should have exactly one child in the container (children: %v)", pids)
+	return inside[0]
+}
+
+// pidNamespace names the PID namespace of pid, e.g. "pid:[4026531836]".
+func pidNamespace(pid int) string {
+	ns, _ := os.Readlink(fmt.Sprintf("/proc/%d/ns/pid", pid))
+	return ns
 }
 
 // childPIDs lists the children of pid. Each thread keeps its own list, and a

@@ -77,3 +77,24 @@ var _ = prop(1, "a command missing from the rootfs exits 127 with one line", fun
 	r := badInput(t, []string{"sh"}, "run", "--rootfs", empty, "sh")
 	assert.Equal(t, 127, r.status)
 })
+
+var _ = prop(1, "only stdin, stdout and stderr reach the command: no descriptor the runtime inherited", func(t *testing.T) {
+	// As a shell's "exec 3<secret 4>>log" would leave them open in the runtime.
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "secret")
+	require.NoError(t, os.WriteFile(secret, []byte("host-secret\n"), 0o600))
+	log := filepath.Join(dir, "log")
+	readable, err := os.Open(secret)
+	require.NoError(t, err)
+	defer readable.Close()
+	writable, err := os.OpenFile(log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	require.NoError(t, err)
+	defer writable.Close()
+
+	r := runWith(t, runOpts{files: []*os.File{readable, writable}}, "run", "sh", "-c", "cat <&3; echo written-from-inside >&4; echo done")
+	assert.Equal(t, "done\n", r.stdout, "stderr: %s", r.stderr)
+	assert.NotContains(t, r.stdout, "host-secret", "the container read a host file through an inherited descriptor")
+	written, err := os.ReadFile(log)
+	require.NoError(t, err)
+	assert.Empty(t, string(written), "the container wrote a host file through an inherited descriptor")
+})

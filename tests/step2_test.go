@@ -141,3 +141,75 @@ func processesMatching(t *testing.T, s string) []string {
 	}
 	return pids
 }
+
+var _ = prop(2, "init and the sentinel refuse to run by hand, and change nothing", func(t *testing.T) {
+	// In namespaces of the test's own, so that a binary that obeys cannot
+	// harm the host: the shell reports the hostname and / as "init" left them.
+	host, err := os.Hostname()
+	require.NoError(t, err)
+	for _, args := range [][]string{{"init"}, {"init", "--", "true"}, {"sentinel"}} {
+		script := `"$0" "$@"; echo "status=$?"; hostname; grep -c " / / .*shared:" /proc/self/mountinfo; exit 0`
+		r := runQuiet("unshare", append([]string{"--uts", "--mount", "--propagation", "unchanged", "sh", "-c", script, bin}, args...)...)
+		require.Equal(t, 0, r.status, "unshare: %s", r.stderr)
+		lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+		require.GreaterOrEqual(t, len(lines), 2, "stdout %q", r.stdout)
+		assert.NotEqual(t, "status=0", lines[0], "%q was obeyed", args)
+		assert.Equal(t, host, lines[1], "%q changed the hostname", args)
+		hostShared := runQuiet("grep", "-c", " / / .*shared:", "/proc/self/mountinfo")
+		assert.Equal(t, strings.TrimSpace(hostShared.stdout), strings.TrimSpace(strings.Join(lines[2:], "")), "%q changed the propagation of /", args)
+		assert.Len(t, strings.Split(strings.TrimSpace(r.stderr), "\n"), 1, "one line: %q", r.stderr)
+		assert.Contains(t, r.stderr, " run", "the line says what to use instead")
+	}
+})
+
+var _ = prop(2, "a command that leads through /proc's magic links is refused, not the runtime run", func(t *testing.T) {
+	// The runtime's own check looks at the rootfs on the host, where
+	// proc/self/exe is a decoy file; inside, /proc is mounted and the same
+	// path is a magic link to the runtime's binary.
+	rootfs := rootfsCopy(t)
+	require.NoError(t, os.MkdirAll(filepath.Join(rootfs, "proc", "self"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(rootfs, "proc", "self", "exe"), []byte("#!/bin/sh\necho decoy\n"), 0o755))
+	require.NoError(t, os.Symlink("/proc/self/exe", filepath.Join(rootfs, "bin", "linked")))
+	require.NoError(t, os.WriteFile(filepath.Join(rootfs, "bin", "interpreted"), []byte("#!/proc/self/exe\n"), 0o755))
+	for _, name := range []string{"linked", "interpreted"} {
+		r := run(t, "run", "--rootfs", rootfs, name, "--help")
+		assert.Equal(t, 126, r.status, "%s: stdout %q stderr %q", name, r.stdout, r.stderr)
+		assert.NotContains(t, r.stdout+r.stderr, "usage", "%s ran the runtime's binary", name)
+		assert.Contains(t, r.stderr, "/proc")
+		assert.Len(t, strings.Split(strings.TrimSpace(r.stderr), "\n"), 1, "one line: %q", r.stderr)
+	}
+	// A plain script still runs.
+	require.NoError(t, os.WriteFile(filepath.Join(rootfs, "bin", "script"), []byte("#!/bin/sh\necho script \"$1\"\n"), 0o755))
+	r := run(t, "run", "--rootfs", rootfs, "script", "ran")
+	assert.Equal(t, "script ran\n", r.stdout, r.stderr)
+})
+
+var _ = prop(2, "the container dies with its runtime even when PID 1 drops root", func(t *testing.T) {
+	// The kernel clears a process's parent-death signal when it changes its
+	// credentials; su here stands for an image's gosu or su-exec entrypoint.
+	// (Step 2 has no /dev/null for a background job's stdin: hence <&0.)
+	c := start(t, "run", "sh", "-c", `exec su -s /bin/sh nobody -c "sleep 1000 <&0 & echo ready; wait"`)
+	c.waitFor(t, "ready")
+	pid := c.containerPID(t)
+	ns := pidNamespace(pid)
+	require.NotEmpty(t, ns)
+	pidfd, err := unix.PidfdOpen(pid, 0)
+	require.NoError(t, err)
+	defer unix.Close(pidfd)
+	require.NoError(t, c.cmd.Process.Kill())
+	c.wait(t)
+	// Before any other run, nothing of the container is left.
+	n, err := unix.Poll([]unix.PollFd{{Fd: int32(pidfd), Events: unix.POLLIN}}, 5000)
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "PID 1 of the container outlived its runtime by 5 s")
+	procs, err := filepath.Glob("/proc/[0-9]*")
+	require.NoError(t, err)
+	for _, p := range procs {
+		// A zombie has ended; it waits only for its new parent to collect it.
+		other, err := os.Readlink(p + "/ns/pid")
+		if status, _ := os.ReadFile(p + "/status"); err == nil && !strings.Contains(string(status), "State:\tZ") {
+			assert.NotEqual(t, ns, other, "%s is still running in the container's PID namespace: %s", p, status)
+		}
+	}
+	assert.Equal(t, 0, run(t, "run", "true").status) // and the next run cleans up
+})

@@ -7,5 +7,8 @@ package main
 import "os"
 
 func main() {
+	if err := closeInheritedFiles(); err != nil {
+		os.Exit(fail(err))
+	}
 	os.Exit(cli(os.Args[1:]))
 }

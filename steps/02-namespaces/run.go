@@ -15,16 +15,32 @@ func run(o options) (int, error) {
 	if err := checkRootfs(o.rootfs); err != nil {
 		return 0, err
 	}
-	cmd, err := containerCommand(o)
+	cmd, pipe, err := containerCommand(o)
 	if err != nil {
 		return 0, err
 	}
+	defer pipe.close()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 
 	signals := catchSignals()
 	defer stopSignals(signals)
 	if err := cmd.Start(); err != nil {
 		return 0, startError(o.command[0], err)
+	}
+	// Init waits on its pipe while the runtime readies the container from
+	// outside; a failure in between must not leave init waiting.
+	abort := func(err error) (int, error) {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		return 0, err
+	}
+	sentinel, err := startSentinel(cmd.Process.Pid)
+	if err != nil {
+		return abort(err)
+	}
+	defer stopSentinel(sentinel)
+	if err := pipe.send(); err != nil {
+		return abort(err)
 	}
 	go forwardSignals(signals, cmd.Process)
 

@@ -3,9 +3,10 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -20,33 +21,74 @@ const namespaceFlags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS 
 // re-executed as "init" in new namespaces. Go cannot run our code between
 // fork and exec in the child (see init.go), so the child must be a whole
 // program, and the simplest whole program that knows what to do is ourselves.
-func containerCommand(o options) (*exec.Cmd, error) {
+// Init learns what to do from the pipe it returns (see initPipe).
+func containerCommand(o options) (*exec.Cmd, *initPipe, error) {
 	if _, err := lookPathIn(o.rootfs, o.command[0]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	flags := uintptr(namespaceFlags)
+	pipe, err := newInitPipe(o)
+	if err != nil {
+		return nil, nil, err
+	}
 	cmd := &exec.Cmd{
-		Path: "/proc/self/exe",
-		Args: append([]string{prog, "init"}, initArgs(o)...),
+		Path:       "/proc/self/exe",
+		Args:       []string{prog, "init"},
+		ExtraFiles: []*os.File{pipe.r}, // fd 3 in the child
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: flags,
 			// If the runtime dies, the kernel kills the container's init, and
-			// with it every process of the PID namespace.
+			// with it every process of the PID namespace (see sentinel.go for
+			// when it does not).
 			Pdeathsig: syscall.SIGKILL,
 		},
 	}
 	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(flags), cmd.Args)
-	return cmd, nil
+	return cmd, pipe, nil
 }
 
-// initArgs passes the options init needs, as flags "run" understands.
-func initArgs(o options) []string {
-	args := []string{
-		"--explain=" + strconv.FormatBool(explaining),
-		"--rootfs", o.rootfs,
-		"--hostname", o.hostname,
+// initPipe holds init back, before it does anything, until send says go,
+// and what it sends is init's whole configuration. In between, the runtime
+// readies from outside what must be in place before the command's first
+// instruction (see run.go).
+type initPipe struct {
+	r, w   *os.File
+	config initConfig
+}
+
+func newInitPipe(o options) (*initPipe, error) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		return nil, err
 	}
-	return append(append(args, "--"), o.command...)
+	return &initPipe{r: r, w: w, config: initConfig{
+		Rootfs:   o.rootfs,
+		Hostname: o.hostname,
+		Command:  o.command,
+		Env:      containerEnv(),
+		Explain:  explaining,
+	}}, nil
+}
+
+// send writes the configuration; init goes on as soon as it has read it.
+func (p *initPipe) send() error {
+	p.r.Close() // init has its own copy now
+	defer p.w.Close()
+	data, err := json.Marshal(p.config)
+	if err != nil {
+		return err
+	}
+	explain("write(init pipe, %s)", data)
+	if _, err := p.w.Write(data); err != nil {
+		return fmt.Errorf("sending init its configuration: %w", err)
+	}
+	return nil
+}
+
+// close gives up: init reads EOF instead of a configuration, and exits.
+func (p *initPipe) close() {
+	p.r.Close()
+	p.w.Close()
 }
 
 // hostNameMax is HOST_NAME_MAX: sethostname(2) refuses longer names.

@@ -7,10 +7,20 @@ package main
 import "os"
 
 func main() {
-	// The runtime re-executes itself as the container's init (see init.go).
-	// This check comes first, before anything else runs in the new process.
-	if len(os.Args) > 1 && os.Args[1] == "init" {
-		os.Exit(containerInit(os.Args[2:]))
+	if err := closeInheritedFiles(); err != nil {
+		os.Exit(fail(err))
+	}
+	// The runtime re-executes itself as the container's init (see init.go),
+	// and as its sentinel (sentinel.go). Neither takes orders from its
+	// command line: each checks that the runtime started it, and init reads
+	// what to do from a pipe.
+	if len(os.Args) == 2 {
+		switch os.Args[1] {
+		case "init":
+			os.Exit(containerInit())
+		case "sentinel":
+			os.Exit(sentinel())
+		}
 	}
 	os.Exit(cli(os.Args[1:]))
 }

@@ -3,10 +3,10 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
-	"strconv"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -21,61 +21,77 @@ const namespaceFlags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS 
 // re-executed as "init" in new namespaces. Go cannot run our code between
 // fork and exec in the child (see init.go), so the child must be a whole
 // program, and the simplest whole program that knows what to do is ourselves.
-func containerCommand(o options) (*exec.Cmd, error) {
+// Init learns what to do from the pipe it returns (see initPipe).
+func containerCommand(o options) (*exec.Cmd, *initPipe, error) {
 	if _, err := lookPathIn(o.rootfs, o.command[0]); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	flags := uintptr(namespaceFlags)
+	pipe, err := newInitPipe(o)
+	if err != nil {
+		return nil, nil, err
+	}
 	cmd := &exec.Cmd{
-		Path: "/proc/self/exe",
-		Args: append([]string{prog, "init"}, initArgs(o)...),
+		Path:       "/proc/self/exe",
+		Args:       []string{prog, "init"},
+		ExtraFiles: []*os.File{pipe.r}, // fd 3 in the child
 		SysProcAttr: &syscall.SysProcAttr{
 			Cloneflags: flags,
 			// If the runtime dies, the kernel kills the container's init, and
-			// with it every process of the PID namespace.
+			// with it every process of the PID namespace (see sentinel.go for
+			// when it does not).
 			Pdeathsig: syscall.SIGKILL,
 		},
 	}
+	// --pids counts threads, and init, a Go program, runs in the cgroup until
+	// it execs the command. One P keeps its thread count small.
+	cmd.Env = []string{"GOMAXPROCS=1"}
 	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(flags), cmd.Args)
-	return cmd, nil
+	return cmd, pipe, nil
 }
 
-// holdInit makes the container's init wait, before it does anything, until
-// release says go. In between, the runtime puts init into the container's
-// cgroup, so that not one instruction of the user's runs outside the
-// limits. The wait is a pipe: init reads from it (fd 3) and blocks.
-func holdInit(cmd *exec.Cmd) (release func(cg cgroup) error, err error) {
+// initPipe holds init back, before it does anything, until send says go,
+// and what it sends is init's whole configuration. In between, the runtime
+// readies from outside what must be in place before the command's first
+// instruction (see run.go).
+type initPipe struct {
+	r, w   *os.File
+	config initConfig
+}
+
+func newInitPipe(o options) (*initPipe, error) {
 	r, w, err := os.Pipe()
 	if err != nil {
 		return nil, err
 	}
-	cmd.ExtraFiles = append(cmd.ExtraFiles, r) // fd 3 in the child
-	// --pids counts threads, and init, a Go program, runs in the cgroup until
-	// it execs the command. One P keeps its thread count small (the command
-	// does not inherit this: it gets containerEnv).
-	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
-	return func(cg cgroup) error {
-		r.Close() // the child has its own copy now
-		defer w.Close()
-		if err := cg.join(cmd.Process.Pid); err != nil {
-			_ = cmd.Process.Kill()
-			_ = cmd.Wait()
-			return err
-		}
-		explain("write(sync pipe): init may go on")
-		_, err := w.Write([]byte{0})
-		return err
-	}, nil
+	return &initPipe{r: r, w: w, config: initConfig{
+		Rootfs:   o.rootfs,
+		Hostname: o.hostname,
+		Command:  o.command,
+		Env:      containerEnv(),
+		Explain:  explaining,
+	}}, nil
 }
 
-// initArgs passes the options init needs, as flags "run" understands.
-func initArgs(o options) []string {
-	args := []string{
-		"--explain=" + strconv.FormatBool(explaining),
-		"--rootfs", o.rootfs,
-		"--hostname", o.hostname,
+// send writes the configuration; init goes on as soon as it has read it.
+func (p *initPipe) send() error {
+	p.r.Close() // init has its own copy now
+	defer p.w.Close()
+	data, err := json.Marshal(p.config)
+	if err != nil {
+		return err
 	}
-	return append(append(args, "--"), o.command...)
+	explain("write(init pipe, %s)", data)
+	if _, err := p.w.Write(data); err != nil {
+		return fmt.Errorf("sending init its configuration: %w", err)
+	}
+	return nil
+}
+
+// close gives up: init reads EOF instead of a configuration, and exits.
+func (p *initPipe) close() {
+	p.r.Close()
+	p.w.Close()
 }
 
 // hostNameMax is HOST_NAME_MAX: sethostname(2) refuses longer names.

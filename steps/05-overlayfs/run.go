@@ -33,10 +33,11 @@ func run(o options) (int, error) {
 	}
 	defer removeOverlay(o.id, o.keep)
 	o.rootfs = merged
-	cmd, err := containerCommand(o)
+	cmd, pipe, err := containerCommand(o)
 	if err != nil {
 		return 0, err
 	}
+	defer pipe.close()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 
 	// The cgroup exists, with its limits, before the container starts, and
@@ -46,18 +47,29 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	defer removeCgroup(cg)
-	release, err := holdInit(cmd)
-	if err != nil {
-		return 0, err
-	}
 
 	signals := catchSignals()
 	defer stopSignals(signals)
 	if err := cmd.Start(); err != nil {
 		return 0, startError(o.command[0], err)
 	}
-	if err := release(cg); err != nil {
+	// Init waits on its pipe while the runtime readies the container from
+	// outside; a failure in between must not leave init waiting.
+	abort := func(err error) (int, error) {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
 		return 0, err
+	}
+	sentinel, err := startSentinel(cmd.Process.Pid)
+	if err != nil {
+		return abort(err)
+	}
+	defer stopSentinel(sentinel)
+	if err := cg.join(cmd.Process.Pid); err != nil {
+		return abort(err)
+	}
+	if err := pipe.send(); err != nil {
+		return abort(err)
 	}
 	go forwardSignals(signals, cmd.Process)
 

@@ -48,15 +48,8 @@ const containerPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/
 // /bin/busybox) are absolute paths meant for the container, so they are
 // resolved inside rootfs with securejoin and never against the host's /.
 func lookPathIn(rootfs, name string) (string, error) {
-	candidates := []string{name}
-	if !strings.Contains(name, "/") {
-		candidates = nil
-		for _, dir := range filepath.SplitList(containerPath) {
-			candidates = append(candidates, filepath.Join(dir, name))
-		}
-	}
 	var found error = &statusError{exitNotFound, fmt.Errorf("%s: command not found in the container's rootfs (%s)", name, rootfs)}
-	for _, path := range candidates {
+	for _, path := range searchPath(name) {
 		onHost, err := securejoin.SecureJoin(rootfs, path)
 		if err != nil {
 			continue
@@ -73,6 +66,19 @@ func lookPathIn(rootfs, name string) (string, error) {
 		}
 	}
 	return "", found
+}
+
+// searchPath lists where a shell looks for name: name itself if it holds a
+// slash, else each directory of containerPath.
+func searchPath(name string) []string {
+	if strings.Contains(name, "/") {
+		return []string{name}
+	}
+	var paths []string
+	for _, dir := range filepath.SplitList(containerPath) {
+		paths = append(paths, filepath.Join(dir, name))
+	}
+	return paths
 }
 
 // containerEnv is the command's whole environment: nothing of the host's
