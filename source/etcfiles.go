@@ -24,8 +24,8 @@ var etcFiles = []string{"hostname", "hosts", "resolv.conf"}
 //@ doc etcfiles
 
 // writeEtcFiles writes the container's copies, in containers/ID/etc/.
-func writeEtcFiles(id, hostname string, ip net.IP) (string, error) {
-	dir := filepath.Join(containersDir(), id, "etc")
+func writeEtcFiles(containerDir, hostname string, ip net.IP) (string, error) {
+	dir := filepath.Join(containerDir, "etc")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}

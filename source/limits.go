@@ -62,11 +62,15 @@ func (l *limits) parseCPUs(text string) error {
 	return nil
 }
 
+// maxPids is PID_MAX_LIMIT, the most tasks the kernel can ever have; pids.max
+// refuses a larger number.
+const maxPids = 4194304
+
 // parsePids reads a maximum number of tasks.
 func (l *limits) parsePids(text string) error {
 	n, err := strconv.ParseInt(text, 10, 64)
-	if err != nil || n < minPids {
-		return fmt.Errorf("want a whole number of processes (threads included) of at least %d, e.g. 100", minPids)
+	if err != nil || n < minPids || n > maxPids {
+		return fmt.Errorf("want a whole number of processes (threads included) from %d to %d, e.g. 100", minPids, maxPids)
 	}
 	l.pids = n
 	return nil

@@ -41,9 +41,11 @@ func checkLowers(rootfs string) ([]string, error) {
 // options: ',' separates options and ':' separates lower directories.
 var escapeOption = strings.NewReplacer(`\`, `\\`, ",", `\,`, ":", `\:`).Replace
 
-// overlayDirs are the container's directories: containers/ID/{upper,work,merged}.
-func overlayDirs(id string) (upper, work, merged string) {
-	dir := filepath.Join(containersDir(), id)
+// containersDir holds each container's own directory, containers/ID.
+func containersDir() string { return filepath.Join(dataDir(), "containers") }
+
+// overlayDirs are a container's directories: containers/ID/{upper,work,merged}.
+func overlayDirs(dir string) (upper, work, merged string) {
 	return filepath.Join(dir, "upper"), filepath.Join(dir, "work"), filepath.Join(dir, "merged")
 }
 
@@ -51,8 +53,8 @@ func overlayDirs(id string) (upper, work, merged string) {
 
 // mountOverlay mounts the container's overlay on the host, at
 // containers/ID/merged, where the learner can look at it from outside.
-func mountOverlay(id string, lowers []string) (string, error) {
-	upper, work, merged := overlayDirs(id)
+func mountOverlay(dir string, lowers []string) (string, error) {
+	upper, work, merged := overlayDirs(dir)
 	for _, dir := range []string{upper, work, merged} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return "", err
@@ -68,12 +70,12 @@ func mountOverlay(id string, lowers []string) (string, error) {
 	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", strings.Join(escaped, ":"), escapeOption(upper), escapeOption(work))
 	// mount(2) copies at most one page of options.
 	if len(data) >= os.Getpagesize() {
-		removeOverlay(id, false)
+		removeOverlay(dir, false)
 		return "", fmt.Errorf("overlay options are %d bytes, more than the kernel takes (%d): use fewer or shorter lower directories", len(data), os.Getpagesize()-1)
 	}
 	explain("mount(\"overlay\", %q, \"overlay\", 0, %q)", merged, data)
 	if err := unix.Mount("overlay", merged, "overlay", 0, data); err != nil {
-		removeOverlay(id, false)
+		removeOverlay(dir, false)
 		return "", fmt.Errorf("mounting the overlay of %s: %v (the kernel log, dmesg, says which directory it refused)", strings.Join(lowers, ":"), err)
 	}
 	return merged, nil
@@ -85,20 +87,22 @@ func mountOverlay(id string, lowers []string) (string, error) {
 
 // removeOverlay unmounts the overlay and removes the container's
 // directories; with keep, upper stays for the learner to inspect.
-func removeOverlay(id string, keep bool) {
-	upper, work, merged := overlayDirs(id)
+func removeOverlay(dir string, keep bool) {
+	upper, work, merged := overlayDirs(dir)
 	explain("umount2(%q, 0)", merged)
 	if err := unix.Unmount(merged, 0); errors.Is(err, unix.EBUSY) {
 		_ = unix.Unmount(merged, unix.MNT_DETACH)
 	}
 	if !keep {
-		explain("rm -r %s", filepath.Dir(upper))
-		_ = os.RemoveAll(filepath.Dir(upper))
+		explain("rm -r %s", dir)
+		_ = os.RemoveAll(dir)
 		return
 	}
 	_ = os.RemoveAll(work)
 	_ = os.Remove(merged)
-	fmt.Fprintf(os.Stderr, "%s: kept the container's changes in %s\n", prog, upper)
+	if _, err := os.Stat(upper); err == nil {
+		fmt.Fprintf(os.Stderr, "%s: kept the container's changes in %s\n", prog, upper)
+	}
 }
 
 //@ end

@@ -46,6 +46,11 @@ func (o *options) parsePort(text string) error {
 		host < 1 || host > 65535 || ctr < 1 || ctr > 65535 {
 		return bad
 	}
+	for _, p := range o.ports {
+		if p.host == host && p.proto == proto {
+			return fmt.Errorf("host port %d/%s is published twice; publish each host port once", host, proto)
+		}
+	}
 	o.ports = append(o.ports, port{host, ctr, proto})
 	return nil
 }
@@ -62,7 +67,9 @@ func checkPorts(o options) error {
 	}
 	published, _ := nftList()
 	for _, p := range o.ports {
-		inUse := strings.Contains(published, fmt.Sprintf("%s dport %d ", p.proto, p.host))
+		// A published port is the match of a DNAT rule; the same port may
+		// appear elsewhere as a container's port, which is no conflict.
+		inUse := strings.Contains(published, fmt.Sprintf(" %s dport %d dnat to ", p.proto, p.host))
 		if !inUse {
 			inUse = listenAndClose(p) != nil
 		}

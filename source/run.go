@@ -34,31 +34,33 @@ func run(o options) (int, error) {
 	//@ steps 4-
 
 	//@ doc lock
-	// The lock says "this container's runtime is alive" (see state.go).
+	// A dead runtime's leftovers go first; then this container's record,
+	// locked for as long as the runtime lives (see state.go). From here on,
+	// whatever is built is torn down by rec.release, at whatever exit.
 	reapDead()
-	lock, err := lockContainer(o.id)
+	//@ steps 6-
+	if err := checkPorts(o); err != nil { // after reapDead: the dead hold no ports
+		return 0, err
+	}
+	//@ end
+	rec, err := createRecord(o)
 	if err != nil {
 		return 0, err
 	}
-	defer lock.release()
+	defer rec.release()
+	fault("recorded")
 	//@ end
-	//@ end
-	//@ steps 6-
-	// After reapDead: a dead runtime's rules no longer hold its ports.
-	if err := checkPorts(o); err != nil {
-		return 0, err
-	}
 	//@ end
 	//@ steps 5-
 
 	//@ doc overlay
 	// The container's / is a copy-on-write view of the rootfs: from here on,
 	// o.rootfs is the merged directory of its overlay mount.
-	merged, err := mountOverlay(o.id, lowers)
+	merged, err := mountOverlay(rec.Dir, lowers)
 	if err != nil {
 		return 0, err
 	}
-	defer removeOverlay(o.id, o.keep)
+	fault("overlay")
 	o.rootfs = merged
 	//@ end
 	//@ end
@@ -71,15 +73,15 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer network.remove()
-	etc, err := writeEtcFiles(o.id, o.hostname, network.ip)
+	fault("leased")
+	etc, err := writeEtcFiles(rec.Dir, o.hostname, network.ip)
 	if err != nil {
 		return 0, err
 	}
-	defer unbindEtcFiles(o.rootfs)
 	if err := bindEtcFiles(etc, o.rootfs); err != nil {
 		return 0, err
 	}
+	fault("etc")
 	//@ end
 	//@ end
 	//@ steps 1
@@ -107,7 +109,7 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer removeCgroup(cg)
+	fault("cgroup")
 	//@ end
 	//@ end
 
@@ -131,9 +133,11 @@ func run(o options) (int, error) {
 	}
 	defer stopSentinel(sentinel)
 	//@ steps 4-
+	fault("sentinel")
 	if err := cg.join(cmd.Process.Pid); err != nil {
 		return abort(err)
 	}
+	fault("joined")
 	//@ end
 	//@ steps 6-
 	if err := network.attach(cmd.Process.Pid); err != nil {
@@ -143,6 +147,9 @@ func run(o options) (int, error) {
 	if err := pipe.send(); err != nil {
 		return abort(err)
 	}
+	//@ steps 4-
+	fault("started")
+	//@ end
 	//@ end
 	go forwardSignals(signals, cmd.Process)
 	//@ end

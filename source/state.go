@@ -3,10 +3,13 @@
 package main
 
 import (
+	"encoding/json"
+	//@ steps 6-
+	"errors"
+	//@ end
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -21,85 +24,167 @@ import (
 //@ steps 6-
 // with SIGKILL: its cgroup, its overlay, its links, address and NAT rules.
 //@ end
-// The runtime holds a lock file, $RUNT_DATA/containers/ID.lock, for as long
-// as the container runs. flock(2) locks belong to the open file, and the
-// kernel drops them when the process dies, however it dies; so a lock file
-// that no one holds locked is the sign of a dead runtime, and the next run
-// cleans up after it.
+// Before it makes any of them, the runtime writes the container's record,
+// /run/runt/containers/ID.json, and holds a lock on it for as long as the
+// container runs. flock(2) locks belong to the open file, and the kernel
+// drops them when the process dies, however it dies; so a record that no
+// one holds locked is the sign of a dead runtime, and the next run tears
+// down what the record names. One teardown serves both: the runtime's own
+// at exit and the reaper's after a crash. Records live in /run, which the
+// host empties at boot, as it empties everything they name but files.
 
-func containersDir() string { return filepath.Join(dataDir(), "containers") }
+// stateDir holds what is host-wide while the machine runs: the records of
+// running containers (and, from step 6, the address leases). It is not
+// under RUNT_DATA, because cgroups, links and rules are not either: two
+// data directories still share one host.
+const stateDir = "/run/runt"
 
-// containerLock is a held lock on one container's lock file.
-type containerLock struct {
-	file *os.File
-	path string
-}
+func recordsDir() string { return filepath.Join(stateDir, "containers") }
 
-// lockContainer takes the lock of container id. The file is created and
-// locked under a temporary name, then renamed: a reaper never sees it unlocked.
-func lockContainer(id string) (*containerLock, error) {
-	if err := os.MkdirAll(containersDir(), 0o700); err != nil {
-		return nil, err
-	}
-	path := filepath.Join(containersDir(), id+".lock")
-	tmp := path + ".new"
-	f, err := os.OpenFile(tmp, os.O_CREATE|os.O_EXCL|os.O_RDWR, 0o600)
-	if err != nil {
-		return nil, fmt.Errorf("creating container lock: %w", err)
-	}
-	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return nil, os.NewSyscallError("flock", err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		f.Close()
-		os.Remove(tmp)
-		return nil, err
-	}
-	return &containerLock{file: f, path: path}, nil
-}
+//@ doc record
 
-// release removes the lock file, then drops the lock.
-func (l *containerLock) release() {
-	os.Remove(l.path)
-	l.file.Close()
-}
+// record is what a container owns on the host, enough to remove it all.
+type record struct {
+	ID string `json:"id"`
+	//@ steps 5-
 
-//@ doc reap
+	// Dir is its directory, containers/ID in the data directory; with
+	// Keep (--keep) the upper directory in it stays.
+	Dir  string `json:"dir"`
+	Keep bool   `json:"keep,omitempty"`
+	//@ end
+	//@ steps 6-
 
-// reapDead cleans up after every runtime that died without cleaning up.
-func reapDead() {
-	locks, _ := filepath.Glob(filepath.Join(containersDir(), "*.lock"))
-	for _, path := range locks {
-		f, err := os.Open(path)
-		if err != nil {
-			continue // its runtime just finished and removed it
-		}
-		// LOCK_NB: a lock held by a live runtime fails at once with EWOULDBLOCK.
-		if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil {
-			id := strings.TrimSuffix(filepath.Base(path), ".lock")
-			explain("flock(%q, LOCK_EX|LOCK_NB) succeeded: its runtime is dead; cleaning up", path)
-			removeLeftovers(id)
-			os.Remove(path)
-		}
-		f.Close()
-	}
+	// Net is its network mode.
+	Net string `json:"net"`
+	//@ end
 }
 
 //@ end
 
-// removeLeftovers removes what a dead runtime's container left on the host.
-func removeLeftovers(id string) {
+// heldRecord is a record on disk whose lock this runtime holds.
+type heldRecord struct {
+	record
+	file *os.File
+	path string
+}
+
+//@ doc lock
+
+// createRecord writes and locks the record of container o.id. It is made
+// as a file without a name (O_TMPFILE), locked and written, and only then
+// linked into the directory: a reaper never sees a record that is unlocked
+// or half written, and a crash before the link leaves nothing at all.
+func createRecord(o options) (*heldRecord, error) {
+	rec := record{ID: o.id}
+	//@ steps 5-
+	rec.Dir, rec.Keep = filepath.Join(containersDir(), o.id), o.keep
+	//@ end
 	//@ steps 6-
-	removeNetwork(id)
+	rec.Net = o.net
+	//@ end
+	if err := os.MkdirAll(recordsDir(), 0o700); err != nil {
+		return nil, err
+	}
+	path := filepath.Join(recordsDir(), o.id+".json")
+	fd, err := unix.Open(recordsDir(), unix.O_TMPFILE|unix.O_RDWR|unix.O_CLOEXEC, 0o600)
+	if err != nil {
+		return nil, &os.PathError{Op: "create the container's record in", Path: recordsDir(), Err: err}
+	}
+	f := os.NewFile(uintptr(fd), path)
+	data, _ := json.Marshal(rec)
+	explain("open(%q, O_TMPFILE), flock(LOCK_EX), write %s, link as %s", recordsDir(), data, filepath.Base(path))
+	err = unix.Flock(fd, unix.LOCK_EX)
+	if err == nil {
+		_, err = f.Write(data)
+	}
+	if err == nil {
+		err = unix.Linkat(unix.AT_FDCWD, fmt.Sprintf("/proc/self/fd/%d", fd), unix.AT_FDCWD, path, unix.AT_SYMLINK_FOLLOW)
+	}
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("writing the container's record %s: %w", path, err)
+	}
+	return &heldRecord{record: rec, file: f, path: path}, nil
+}
+
+//@ end
+
+// release tears the container down, removes its record, and only then
+// drops the lock: a reaper that takes it afterwards finds the record gone.
+func (h *heldRecord) release() {
+	teardown(h.record)
+	fault("teardown-done")
+	os.Remove(h.path)
+	h.file.Close()
+}
+
+//@ doc teardown
+
+// teardown removes what rec names, in the reverse order of creation. Each
+// part finds its object by the container's id and does nothing if it is
+// gone, so teardown is safe after a crash at any point, and safe twice.
+func teardown(rec record) {
+	explain("teardown of container %s", rec.ID)
+	// Removing the cgroup first kills whatever of the container still runs.
+	if cg, err := newCgroup(rec.ID); err == nil {
+		removeCgroup(cg)
+	}
+	fault("teardown-cgroup")
+	//@ steps 6-
+	removeNetwork(rec.ID)
+	fault("teardown-network")
+	unbindEtcFiles(filepath.Join(rec.Dir, "merged"))
 	//@ end
 	//@ steps 5-
-	removeOverlay(id, false)
+	removeOverlay(rec.Dir, rec.Keep)
+	fault("teardown-overlay")
 	//@ end
-	if cg, err := newCgroup(id); err == nil {
-		if err := cg.remove(); err != nil {
-			fmt.Fprintf(os.Stderr, "%s: cleaning up container %s: %v\n", prog, id, err)
-		}
-	}
 }
+
+//@ end
+
+//@ doc reap
+
+// reapDead tears down every container whose runtime died without doing so.
+func reapDead() {
+	paths, _ := filepath.Glob(filepath.Join(recordsDir(), "*.json"))
+	for _, path := range paths {
+		f, err := os.Open(path)
+		if err != nil {
+			continue // its runtime just finished and removed it
+		}
+		// LOCK_NB: a lock held by a live runtime fails at once with
+		// EWOULDBLOCK. A record whose runtime removed it just before we
+		// locked it has no links left: its runtime has torn it down.
+		var st unix.Stat_t
+		if unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB) == nil && unix.Fstat(int(f.Fd()), &st) == nil && st.Nlink > 0 {
+			var rec record
+			if err := json.NewDecoder(f).Decode(&rec); err == nil && rec.ID != "" {
+				explain("flock(%q, LOCK_EX|LOCK_NB) succeeded: its runtime is dead; tearing down", path)
+				teardown(rec)
+			}
+			os.Remove(path)
+		}
+		f.Close()
+	}
+	//@ steps 6-
+	sweepNetwork()
+	//@ end
+}
+
+//@ end
+
+//@ steps 6-
+
+// alive tells whether container id has a runtime holding its record.
+func alive(id string) bool {
+	f, err := os.Open(filepath.Join(recordsDir(), id+".json"))
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	return errors.Is(unix.Flock(int(f.Fd()), unix.LOCK_SH|unix.LOCK_NB), unix.EWOULDBLOCK)
+}
+
+//@ end

@@ -13,6 +13,9 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
+// stateDir is where the runtime keeps host-wide state while containers run.
+const stateDir = "/run/runt"
+
 // hostState is everything a run of the runtime could leave behind on the host.
 // Later steps add what they create (cgroups, links, firewall rules).
 type hostState struct {
@@ -28,22 +31,25 @@ func snapshotHost(t *testing.T) hostState {
 	info, err := os.ReadFile("/proc/self/mountinfo")
 	require.NoError(t, err)
 	var state []string
-	root := dataDir()
-	_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return nil // a directory that vanished while we walked is not left behind
-		}
-		if path == filepath.Join(root, "rootfs") {
-			return fs.SkipDir
-		}
-		// Top-level directories (containers/, ...) may stay by design; what
-		// is in them may not.
-		if d.IsDir() && (path == root || filepath.Dir(path) == root) {
+	// The data directory, and from step 4 the host-wide state of running
+	// containers (records, address leases) in /run/runt.
+	for _, root := range []string{dataDir(), stateDir} {
+		_ = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return nil // a directory that vanished while we walked is not left behind
+			}
+			if path == filepath.Join(root, "rootfs") {
+				return fs.SkipDir
+			}
+			// Top-level directories (containers/, ...) may stay by design; what
+			// is in them may not.
+			if d.IsDir() && (path == root || filepath.Dir(path) == root) {
+				return nil
+			}
+			state = append(state, path)
 			return nil
-		}
-		state = append(state, path)
-		return nil
-	})
+		})
+	}
 	// The runtime keeps container cgroups under "runt": /sys/fs/cgroup/runt/ID
 	// on v2, /sys/fs/cgroup/CONTROLLER/runt/ID on v1.
 	v2, _ := filepath.Glob("/sys/fs/cgroup/runt/*/cgroup.procs")

@@ -127,6 +127,15 @@ var _ = prop(2, "a hostname longer than 64 bytes is refused with one line", func
 	badInput(t, []string{"hostname", "64"}, "run", "--hostname", strings.Repeat("h", 65), "true")
 })
 
+var _ = prop(2, "a hostname that is not RFC 1123 is refused with one line", func(t *testing.T) {
+	// A newline would add a line of the user's to the container's /etc/hosts.
+	for _, name := range []string{"evil\n10.0.0.1 bank.example", "-dash", "under_score", "a..b", "sp ace"} {
+		badInput(t, []string{"--hostname", "RFC 1123"}, "run", "--hostname", name, "true")
+	}
+	r := run(t, "run", "--hostname", "web-1.example", "hostname")
+	assert.Equal(t, "web-1.example\n", r.stdout, r.stderr)
+})
+
 // processesMatching lists the host PIDs whose command line contains s.
 func processesMatching(t *testing.T, s string) []string {
 	t.Helper()

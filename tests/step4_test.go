@@ -146,8 +146,37 @@ var _ = prop(4, "bad limits are refused with one line that says the accepted for
 		{"--cpus", "-1"},
 		{"--cpus", "0.0001"}, // below the kernel's minimum CFS quota
 		{"--pids", "0"},
+		{"--pids", "4194305"}, // above PID_MAX_LIMIT
 	} {
 		r := badInput(t, []string{args[0], "want"}, append(append([]string{"run"}, args...), "true")...)
 		assert.NotZero(t, r.status)
+	}
+})
+
+// faultPoints are the phases at which the runtime can be told to SIGKILL
+// itself (RUNT_FAULT=NAME, see CONTRACT.md), with the step that adds each.
+var faultPoints = []struct {
+	step int
+	name string
+}{
+	{4, "recorded"}, {5, "overlay"}, {6, "leased"}, {6, "etc"}, {4, "cgroup"}, {4, "sentinel"},
+	{4, "joined"}, {6, "veth"}, {4, "started"},
+	{4, "teardown-cgroup"}, {6, "teardown-network"}, {5, "teardown-overlay"}, {4, "teardown-done"},
+}
+
+var _ = prop(4, "a runtime killed at any phase of start or teardown leaves nothing after the next run", func(t *testing.T) {
+	before := snapshotHost(t)
+	args := []string{"run", "--memory", "64m"}
+	if step >= 6 {
+		args = append(args, "-p", strconv.Itoa(freePort(t))+":80")
+	}
+	for _, f := range faultPoints {
+		if f.step > step {
+			continue
+		}
+		r := runWith(t, runOpts{env: []string{"RUNT_FAULT=" + f.name}}, append(args, "true")...)
+		assert.Equal(t, -1, r.status, "RUNT_FAULT=%s: the runtime should have died by SIGKILL; stderr: %s", f.name, r.stderr)
+		assert.Equal(t, 0, run(t, "run", "true").status, "the next run after a crash at %s", f.name)
+		assertNothingLeftBehind(t, before)
 	}
 })

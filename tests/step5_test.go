@@ -158,3 +158,19 @@ var _ = prop(5, "a lower that overlayfs refuses is refused with one line", func(
 	// procfs cannot be an overlay layer.
 	badInput(t, []string{"overlay"}, "run", "--rootfs", "/proc/sys:"+busybox(t), "sh")
 })
+
+var _ = prop(5, "--keep keeps the changes even when the runtime is killed with SIGKILL", func(t *testing.T) {
+	before := snapshotHost(t)
+	c := start(t, "run", "--keep", "sh", "-c", "echo kept > /made-inside; hostname; read line")
+	c.waitForLine(t)
+	id := c.lines.Text() // the hostname defaults to the container's id
+	c.killRuntime(t)
+	assert.Equal(t, 0, run(t, "run", "true").status) // the reaper runs here
+	dir := filepath.Join(dataDir(), "containers", id)
+	defer os.RemoveAll(dir)
+	data, err := os.ReadFile(filepath.Join(dir, "upper", "made-inside"))
+	require.NoError(t, err, "the reaper removed a kept container's changes")
+	assert.Equal(t, "kept\n", string(data))
+	require.NoError(t, os.RemoveAll(dir))
+	assertNothingLeftBehind(t, before)
+})

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -235,4 +236,47 @@ var _ = prop(6, "bad network flags are refused with one line", func(t *testing.T
 	defer l.Close()
 	busy := strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 	badInput(t, []string{busy, "in use"}, "run", "-p", busy+":80", "true")
+})
+
+var _ = prop(6, "the next run sweeps leases and rules whose container has no live runtime", func(t *testing.T) {
+	assert.Equal(t, 0, run(t, "run", "true").status) // the table exists
+	before := snapshotHost(t)
+	// What a runtime killed while its nft child ran, or while it leased an
+	// address, leaves: rules and a lease tagged with an id no runtime holds.
+	const dead = "0123456789ab"
+	r := runQuiet("nft", "add", "rule", "ip", "runt", "postrouting", "ip", "saddr", "10.88.255.250", "masquerade", "comment", `"runt:`+dead+`"`)
+	require.Equal(t, 0, r.status, r.stderr)
+	require.NoError(t, os.MkdirAll(filepath.Join(stateDir, "leases"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(stateDir, "leases", "10.88.255.250"), []byte(dead), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(stateDir, "leases", "."+dead), []byte(dead), 0o600))
+	require.NotEqual(t, before.rules, snapshotHost(t).rules)
+
+	assert.Equal(t, 0, run(t, "run", "--net", "none", "true").status)
+	assertNothingLeftBehind(t, before)
+})
+
+var _ = prop(6, "two data directories share the bridge without sharing an address", func(t *testing.T) {
+	other := t.TempDir()
+	a := start(t, "run", "sh", "-c", printIP+"; read line")
+	a.waitForLine(t)
+	ipA := parseIP(t, a.lines.Text())
+	r := runWith(t, runOpts{env: []string{"RUNT_DATA=" + other}}, "run", "--rootfs", busybox(t), "sh", "-c", printIP)
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.NotEqual(t, ipA, parseIP(t, strings.TrimSpace(r.stdout)), "one address handed out twice on runt0")
+	a.send(t, "done")
+	assert.Equal(t, 0, a.wait(t))
+})
+
+var _ = prop(6, "a host port that is only another container's port is free to publish", func(t *testing.T) {
+	inner := freePort(t)
+	c := start(t, "run", "-p", fmt.Sprintf("%d:%d", freePort(t), inner), "sh", "-c", "echo ready; read line")
+	c.waitFor(t, "ready")
+	r := run(t, "run", "-p", fmt.Sprintf("%d:80", inner), "true")
+	assert.Equal(t, 0, r.status, "host port %d is not published by anyone: %s", inner, r.stderr)
+	c.send(t, "done")
+	assert.Equal(t, 0, c.wait(t))
+})
+
+var _ = prop(6, "a host port published twice in one run is refused with one line", func(t *testing.T) {
+	badInput(t, []string{"-p", "twice"}, "run", "-p", "8080:80", "-p", "8080:81", "true")
 })

@@ -16,13 +16,16 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 
-	// The lock says "this container's runtime is alive" (see state.go).
+	// A dead runtime's leftovers go first; then this container's record,
+	// locked for as long as the runtime lives (see state.go). From here on,
+	// whatever is built is torn down by rec.release, at whatever exit.
 	reapDead()
-	lock, err := lockContainer(o.id)
+	rec, err := createRecord(o)
 	if err != nil {
 		return 0, err
 	}
-	defer lock.release()
+	defer rec.release()
+	fault("recorded")
 	cmd, pipe, err := containerCommand(o)
 	if err != nil {
 		return 0, err
@@ -36,7 +39,7 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer removeCgroup(cg)
+	fault("cgroup")
 
 	signals := catchSignals()
 	defer stopSignals(signals)
@@ -55,12 +58,15 @@ func run(o options) (int, error) {
 		return abort(err)
 	}
 	defer stopSentinel(sentinel)
+	fault("sentinel")
 	if err := cg.join(cmd.Process.Pid); err != nil {
 		return abort(err)
 	}
+	fault("joined")
 	if err := pipe.send(); err != nil {
 		return abort(err)
 	}
+	fault("started")
 	go forwardSignals(signals, cmd.Process)
 
 	// Wait returns an *exec.ExitError for any status but 0; the status itself

@@ -17,21 +17,24 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 
-	// The lock says "this container's runtime is alive" (see state.go).
+	// A dead runtime's leftovers go first; then this container's record,
+	// locked for as long as the runtime lives (see state.go). From here on,
+	// whatever is built is torn down by rec.release, at whatever exit.
 	reapDead()
-	lock, err := lockContainer(o.id)
+	rec, err := createRecord(o)
 	if err != nil {
 		return 0, err
 	}
-	defer lock.release()
+	defer rec.release()
+	fault("recorded")
 
 	// The container's / is a copy-on-write view of the rootfs: from here on,
 	// o.rootfs is the merged directory of its overlay mount.
-	merged, err := mountOverlay(o.id, lowers)
+	merged, err := mountOverlay(rec.Dir, lowers)
 	if err != nil {
 		return 0, err
 	}
-	defer removeOverlay(o.id, o.keep)
+	fault("overlay")
 	o.rootfs = merged
 	cmd, pipe, err := containerCommand(o)
 	if err != nil {
@@ -46,7 +49,7 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer removeCgroup(cg)
+	fault("cgroup")
 
 	signals := catchSignals()
 	defer stopSignals(signals)
@@ -65,12 +68,15 @@ func run(o options) (int, error) {
 		return abort(err)
 	}
 	defer stopSentinel(sentinel)
+	fault("sentinel")
 	if err := cg.join(cmd.Process.Pid); err != nil {
 		return abort(err)
 	}
+	fault("joined")
 	if err := pipe.send(); err != nil {
 		return abort(err)
 	}
+	fault("started")
 	go forwardSignals(signals, cmd.Process)
 
 	// Wait returns an *exec.ExitError for any status but 0; the status itself

@@ -18,18 +18,25 @@ const (
 )
 
 // leasesDir holds one file per address in use, named by the address and
-// holding the container's id: $RUNT_DATA/network/10.88.0.2.
-func leasesDir() string { return filepath.Join(dataDir(), "network") }
+// holding the container's id: /run/runt/leases/10.88.0.2. Like the bridge,
+// the leases are the host's, whatever data directory a run uses.
+func leasesDir() string { return filepath.Join(stateDir, "leases") }
 
 // allocateAddress leases the lowest free address to container id. The lease
-// is a file created with O_CREAT|O_EXCL: among runtimes racing for one
-// address, the kernel lets exactly one create it, so no address is handed
-// out twice, and no lock is needed.
+// is a hard link to a file that already holds the id: link(2) fails with
+// EEXIST if the name is taken, so among runtimes racing for one address the
+// kernel lets exactly one have it, and a lease is never seen empty.
 func allocateAddress(id string) (net.IP, error) {
 	gateway, subnet, _ := net.ParseCIDR(bridgeCIDR)
 	if err := os.MkdirAll(leasesDir(), 0o700); err != nil {
 		return nil, err
 	}
+	claim := filepath.Join(leasesDir(), "."+id)
+	if err := os.WriteFile(claim, []byte(id), 0o600); err != nil {
+		os.Remove(claim)
+		return nil, fmt.Errorf("leasing an address: %w", err)
+	}
+	defer os.Remove(claim)
 	ip := subnet.IP.To4()
 	for {
 		ip = nextIP(ip)
@@ -39,22 +46,23 @@ func allocateAddress(id string) (net.IP, error) {
 		if ip.Equal(gateway) {
 			continue
 		}
-		f, err := os.OpenFile(filepath.Join(leasesDir(), ip.String()), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		lease := filepath.Join(leasesDir(), ip.String())
+		err := os.Link(claim, lease)
 		if errors.Is(err, fs.ErrExist) {
 			continue // taken
 		}
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("leasing an address: %w", err)
 		}
-		_, err = f.WriteString(id)
-		f.Close()
-		explain("lease %s: created %s", ip, f.Name())
-		return ip, err
+		explain("lease %s: link(%q, %q)", ip, claim, lease)
+		return ip, nil
 	}
 }
 
-// releaseAddresses removes every lease that container id holds.
+// releaseAddresses removes every lease that container id holds, and its
+// claim if its runtime died while leasing.
 func releaseAddresses(id string) {
+	os.Remove(filepath.Join(leasesDir(), "."+id))
 	leases, _ := os.ReadDir(leasesDir())
 	for _, l := range leases {
 		path := filepath.Join(leasesDir(), l.Name())
@@ -63,6 +71,18 @@ func releaseAddresses(id string) {
 			os.Remove(path)
 		}
 	}
+}
+
+// leaseOwners lists the containers that hold a lease or a claim.
+func leaseOwners() []string {
+	var ids []string
+	leases, _ := os.ReadDir(leasesDir())
+	for _, l := range leases {
+		if owner, err := os.ReadFile(filepath.Join(leasesDir(), l.Name())); err == nil && len(owner) > 0 {
+			ids = append(ids, string(owner))
+		}
+	}
+	return ids
 }
 
 func nextIP(ip net.IP) net.IP {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"syscall"
 )
 
 // NAT, with nftables. The runtime keeps one table of its own, "ip runt";
@@ -62,6 +63,9 @@ func nft(script string) error {
 	}
 	cmd := exec.Command("nft", "-f", "-")
 	cmd.Stdin = strings.NewReader(script)
+	// One nft run is one transaction: all of its rules or none. Dying with
+	// the runtime, it cannot commit them after a reaper has been by.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.CombinedOutput()
 	if errors.Is(err, exec.ErrNotFound) {
 		return fmt.Errorf("nft not found: install nftables ('make deps' does)")
@@ -81,6 +85,19 @@ func nftList() (string, error) {
 // addNAT installs the table (once) and the container's rules.
 func addNAT(id string, ip net.IP, ports []port) error {
 	return nft(nftChains + natRules(id, ip, ports))
+}
+
+// ruleOwners lists the containers that have rules in the table.
+func ruleOwners() []string {
+	listing, _ := nftList()
+	var ids []string
+	for _, line := range strings.Split(listing, "\n") {
+		if _, tag, ok := strings.Cut(line, `comment "runt:`); ok {
+			id, _, _ := strings.Cut(tag, `"`)
+			ids = append(ids, id)
+		}
+	}
+	return ids
 }
 
 // removeNAT deletes every rule tagged with container id, by handle.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -100,10 +101,19 @@ func (p *initPipe) close() {
 // hostNameMax is HOST_NAME_MAX: sethostname(2) refuses longer names.
 const hostNameMax = 64
 
-// checkHostname refuses a --hostname the kernel would refuse, before anything starts.
+// checkHostname refuses a --hostname that is not a hostname, before anything
+// starts. The kernel takes any bytes, but the name goes into /etc/hosts and
+// to every program that prints it: RFC 1123 labels of letters, digits and
+// hyphens, separated by dots.
 func checkHostname(name string) error {
 	if len(name) > hostNameMax {
 		return fmt.Errorf("--hostname is %d bytes long; the kernel allows at most %d (HOST_NAME_MAX)", len(name), hostNameMax)
+	}
+	for _, label := range strings.Split(name, ".") {
+		if label == "" || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' ||
+			strings.Trim(label, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" {
+			return fmt.Errorf("--hostname %q: want letters, digits and hyphens, in dot-separated labels of 1 to 63 (RFC 1123)", name)
+		}
 	}
 	return nil
 }

@@ -92,6 +92,7 @@ func (n *containerNetwork) attach(pid int) error {
 	if err != nil {
 		return fmt.Errorf("moving %s into the container: %w", peer, err)
 	}
+	fault("veth")
 	if err := configureEth0(inside, peer, n.ip); err != nil {
 		return err
 	}
@@ -184,14 +185,6 @@ func writeSysctl(name, value string) error {
 	return os.WriteFile(path, []byte(value), 0o644)
 }
 
-// remove undoes what this run built; --net none and host lease nothing,
-// and their links die with the namespace (or were never made).
-func (n *containerNetwork) remove() {
-	if n.mode == netBridge {
-		removeNetwork(n.id)
-	}
-}
-
 // removeNetwork undoes what attach and prepareNetwork did for container
 // id. The container's end of the veth dies with its namespace, and takes
 // the host's end with it; deleting the host's end covers the other orders.
@@ -203,4 +196,21 @@ func removeNetwork(id string) {
 	}
 	removeNAT(id)
 	releaseAddresses(id)
+}
+
+// sweepNetwork removes what containers without a live runtime left that no
+// record names: a lease whose runtime died before its record was written
+// in full, or rules that an nft run committed after its runtime had died
+// and had been reaped. Every lease and rule carries its container's id.
+func sweepNetwork() {
+	for _, id := range leaseOwners() {
+		if !alive(id) {
+			removeNetwork(id)
+		}
+	}
+	for _, id := range ruleOwners() {
+		if !alive(id) {
+			removeNAT(id)
+		}
+	}
 }

@@ -17,25 +17,27 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 
-	// The lock says "this container's runtime is alive" (see state.go).
+	// A dead runtime's leftovers go first; then this container's record,
+	// locked for as long as the runtime lives (see state.go). From here on,
+	// whatever is built is torn down by rec.release, at whatever exit.
 	reapDead()
-	lock, err := lockContainer(o.id)
+	if err := checkPorts(o); err != nil { // after reapDead: the dead hold no ports
+		return 0, err
+	}
+	rec, err := createRecord(o)
 	if err != nil {
 		return 0, err
 	}
-	defer lock.release()
-	// After reapDead: a dead runtime's rules no longer hold its ports.
-	if err := checkPorts(o); err != nil {
-		return 0, err
-	}
+	defer rec.release()
+	fault("recorded")
 
 	// The container's / is a copy-on-write view of the rootfs: from here on,
 	// o.rootfs is the merged directory of its overlay mount.
-	merged, err := mountOverlay(o.id, lowers)
+	merged, err := mountOverlay(rec.Dir, lowers)
 	if err != nil {
 		return 0, err
 	}
-	defer removeOverlay(o.id, o.keep)
+	fault("overlay")
 	o.rootfs = merged
 
 	// The address is leased and /etc's network files are in place before
@@ -44,15 +46,15 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer network.remove()
-	etc, err := writeEtcFiles(o.id, o.hostname, network.ip)
+	fault("leased")
+	etc, err := writeEtcFiles(rec.Dir, o.hostname, network.ip)
 	if err != nil {
 		return 0, err
 	}
-	defer unbindEtcFiles(o.rootfs)
 	if err := bindEtcFiles(etc, o.rootfs); err != nil {
 		return 0, err
 	}
+	fault("etc")
 	cmd, pipe, err := containerCommand(o)
 	if err != nil {
 		return 0, err
@@ -66,7 +68,7 @@ func run(o options) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer removeCgroup(cg)
+	fault("cgroup")
 
 	signals := catchSignals()
 	defer stopSignals(signals)
@@ -85,15 +87,18 @@ func run(o options) (int, error) {
 		return abort(err)
 	}
 	defer stopSentinel(sentinel)
+	fault("sentinel")
 	if err := cg.join(cmd.Process.Pid); err != nil {
 		return abort(err)
 	}
+	fault("joined")
 	if err := network.attach(cmd.Process.Pid); err != nil {
 		return abort(err)
 	}
 	if err := pipe.send(); err != nil {
 		return abort(err)
 	}
+	fault("started")
 	go forwardSignals(signals, cmd.Process)
 
 	// Wait returns an *exec.ExitError for any status but 0; the status itself
