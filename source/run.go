@@ -100,6 +100,12 @@ func run(o options) (int, error) {
 	defer pipe.close()
 	//@ end
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	//@ steps 3-
+	terminal, err := attachTerminal(cmd)
+	if err != nil {
+		return 0, err
+	}
+	//@ end
 	//@ steps 4-
 
 	//@ doc cgroup
@@ -150,6 +156,12 @@ func run(o options) (int, error) {
 	//@ steps 4-
 	fault("started")
 	//@ end
+	//@ end
+	//@ steps 3-
+	if terminal != nil {
+		terminal.start()
+		defer terminal.finish()
+	}
 	//@ end
 	go forwardSignals(signals, cmd.Process)
 	//@ end

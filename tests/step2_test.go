@@ -196,8 +196,8 @@ var _ = prop(2, "a command that leads through /proc's magic links is refused, no
 var _ = prop(2, "the container dies with its runtime even when PID 1 drops root", func(t *testing.T) {
 	// The kernel clears a process's parent-death signal when it changes its
 	// credentials; su here stands for an image's gosu or su-exec entrypoint.
-	// (Step 2 has no /dev/null for a background job's stdin: hence <&0.)
-	c := start(t, "run", "sh", "-c", `exec su -s /bin/sh nobody -c "sleep 1000 <&0 & echo ready; wait"`)
+	// PID 1 and two children (step 2 has no /dev/null for a background job).
+	c := start(t, "run", "sh", "-c", `exec su -s /bin/sh nobody -c "echo ready; sleep 1000 | sleep 1000"`)
 	c.waitFor(t, "ready")
 	pid := c.containerPID(t)
 	ns := pidNamespace(pid)

@@ -142,3 +142,15 @@ func buildEscape(t *testing.T) string {
 	require.NoError(t, err, "building the escape program: %s", msg)
 	return out
 }
+
+var _ = prop(3, "a process inside cannot type into the host's terminal (TIOCSTI)", func(t *testing.T) {
+	rootfs := rootfsCopy(t)
+	helper, err := os.ReadFile(buildHelper(t, "tiocsti"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(rootfs, "bin", "tiocsti"), helper, 0o755))
+	// Even as nobody: TIOCSTI needs only the terminal, opened or inherited.
+	out, status, pending := runOnTerminalPending(t, "run", "--rootfs", rootfs, "sh", "-c", "su -s /bin/sh nobody -c 'tiocsti echo typed-by-the-container'; tiocsti id")
+	assert.Equal(t, 0, status, "output: %s", out)
+	assert.Contains(t, out, "pushed", "the helper ran (into the container's own terminal)")
+	assert.Zero(t, pending, "the container left %d bytes in the host terminal's input, for the host's shell to run", pending)
+})

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +19,15 @@ import (
 // stdout and stderr and controlling terminal, as when a learner types the
 // command, and returns everything written to the terminal and the status.
 func runOnTerminal(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	out, status, _ := runOnTerminalPending(t, args...)
+	return out, status
+}
+
+// runOnTerminalPending is runOnTerminal that also says how many bytes wait,
+// once the binary has exited, in the terminal's input: what a shell on
+// that terminal would read next as typed by the user.
+func runOnTerminalPending(t *testing.T, args ...string) (string, int, int) {
 	t.Helper()
 	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
 	require.NoError(t, err)
@@ -32,7 +42,6 @@ func runOnTerminal(t *testing.T, args ...string) (string, int) {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true, Ctty: 0}
 	require.NoError(t, cmd.Start())
-	slave.Close()
 
 	var out bytes.Buffer
 	copied := make(chan struct{})
@@ -48,10 +57,27 @@ func runOnTerminal(t *testing.T, args ...string) (string, int) {
 		_ = cmd.Process.Kill()
 		t.Fatalf("%q on a terminal did not finish within %v", args, hangLimit)
 	}
+	// The test's own end of the terminal is the last open one: the copy
+	// above ends once it is closed.
+	pending, err := unix.IoctlGetInt(int(slave.Fd()), unix.TIOCINQ)
+	require.NoError(t, err)
+	slave.Close()
 	select {
 	case <-copied:
 	case <-time.After(hangLimit):
 		t.Fatalf("the terminal stayed open after %q exited", args)
 	}
-	return out.String(), cmd.ProcessState.ExitCode()
+	return out.String(), cmd.ProcessState.ExitCode(), pending
+}
+
+// buildHelper builds one of the test's own programs in testdata/, static,
+// to be copied into a rootfs.
+func buildHelper(t *testing.T, name string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), name)
+	cmd := exec.Command("go", "build", "-o", out, "./testdata/"+name)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	msg, err := cmd.CombinedOutput()
+	require.NoError(t, err, "building %s: %s", name, msg)
+	return out
 }

@@ -21,6 +21,10 @@ func run(o options) (int, error) {
 	}
 	defer pipe.close()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	terminal, err := attachTerminal(cmd)
+	if err != nil {
+		return 0, err
+	}
 
 	signals := catchSignals()
 	defer stopSignals(signals)
@@ -41,6 +45,10 @@ func run(o options) (int, error) {
 	defer stopSentinel(sentinel)
 	if err := pipe.send(); err != nil {
 		return abort(err)
+	}
+	if terminal != nil {
+		terminal.start()
+		defer terminal.finish()
 	}
 	go forwardSignals(signals, cmd.Process)
 

@@ -61,6 +61,10 @@ func run(o options) (int, error) {
 	}
 	defer pipe.close()
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
+	terminal, err := attachTerminal(cmd)
+	if err != nil {
+		return 0, err
+	}
 
 	// The cgroup exists, with its limits, before the container starts, and
 	// goes when run returns, however the container ended.
@@ -99,6 +103,10 @@ func run(o options) (int, error) {
 		return abort(err)
 	}
 	fault("started")
+	if terminal != nil {
+		terminal.start()
+		defer terminal.finish()
+	}
 	go forwardSignals(signals, cmd.Process)
 
 	// Wait returns an *exec.ExitError for any status but 0; the status itself
