@@ -132,7 +132,9 @@ func teardown(rec record) {
 	}
 	fault("teardown-cgroup")
 	//@ steps 6-
-	removeNetwork(rec.ID)
+	if rec.Net == netBridge { // none and host lease nothing, link nothing, add no rule
+		removeNetwork(rec.ID)
+	}
 	fault("teardown-network")
 	unbindEtcFiles(filepath.Join(rec.Dir, "merged"))
 	//@ end
@@ -168,9 +170,6 @@ func reapDead() {
 		}
 		f.Close()
 	}
-	//@ steps 6-
-	sweepNetwork()
-	//@ end
 }
 
 //@ end

@@ -39,6 +39,7 @@ func vethNames(id string) (host, peer string) {
 func prepareNetwork(o options) (*containerNetwork, error) {
 	n := &containerNetwork{id: o.id, mode: o.net, ports: o.ports}
 	if o.net == netBridge {
+		sweepNetwork()
 		ip, err := allocateAddress(o.id)
 		if err != nil {
 			return nil, err
@@ -198,8 +199,8 @@ func removeNetwork(id string) {
 	releaseAddresses(id)
 }
 
-// sweepNetwork removes what containers without a live runtime left that no
-// record names: a lease whose runtime died before its record was written
+// sweepNetwork removes, before a bridge-mode container leases its address,
+// what containers without a live runtime left that no record names: a lease whose runtime died before its record was written
 // in full, or rules that an nft run committed after its runtime had died
 // and had been reaped. Every lease and rule carries its container's id.
 func sweepNetwork() {

@@ -101,7 +101,9 @@ func teardown(rec record) {
 		removeCgroup(cg)
 	}
 	fault("teardown-cgroup")
-	removeNetwork(rec.ID)
+	if rec.Net == netBridge { // none and host lease nothing, link nothing, add no rule
+		removeNetwork(rec.ID)
+	}
 	fault("teardown-network")
 	unbindEtcFiles(filepath.Join(rec.Dir, "merged"))
 	removeOverlay(rec.Dir, rec.Keep)
@@ -130,7 +132,6 @@ func reapDead() {
 		}
 		f.Close()
 	}
-	sweepNetwork()
 }
 
 // alive tells whether container id has a runtime holding its record.
