@@ -1,5 +1,5 @@
 #!/bin/bash
-# initramfs.sh OUT STEP BIN ESCAPE TESTBIN KVER: build the test VM's initramfs
+# initramfs.sh OUT STEP BIN ESCAPE TESTBIN KVER TIOCSTI: build the test VM's initramfs
 # (cpio newc, gzip) at OUT. It holds everything the property suite needs on
 # the VM's "host", and nothing from the machine it was built on but:
 #   - static busybox with a link for each applet: the VM's userland;
@@ -14,8 +14,8 @@
 set -euo pipefail
 export PATH=$PATH:/sbin:/usr/sbin # modprobe, for a user without sbin in PATH
 
-out=${1:?usage: initramfs.sh OUT STEP BIN ESCAPE TESTBIN KVER}
-step=$2 bin=$3 escape=$4 testbin=$5 kver=$6
+out=${1:?usage: initramfs.sh OUT STEP BIN ESCAPE TESTBIN KVER TIOCSTI}
+step=$2 bin=$3 escape=$4 testbin=$5 kver=$6 tiocsti=$7
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 
@@ -64,11 +64,13 @@ install -m 0755 "$here/init" init
 install -m 0755 "$bin" "bin/step$step"
 install -m 0755 "$escape" bin/escape
 install -m 0755 "$testbin" tests/props.test
+install -m 0755 "$tiocsti" tests/tiocsti
 sh "$repo/rootfs-scripts/busybox.sh" "$stage/var/lib/runt/rootfs/busybox" >/dev/null
 cat >etc/runt-vm/env <<EOF
 RUNT_STEP=$step
 RUNT_BIN=/bin/step$step
 RUNT_ESCAPE=/bin/escape
+RUNT_TIOCSTI=/tests/tiocsti
 VM_TEST_TIMEOUT=$test_timeout
 EOF
 echo "root:x:0:0:root:/root:/bin/sh" >etc/passwd

@@ -34,8 +34,8 @@ deps-vm: deps
 vm-initramfs: build
 	@[ -n "$(VM_KERNEL)" ] || { echo "no /boot/vmlinuz-*; run 'make deps-vm'" >&2; exit 1; }
 	@mkdir -p $(VM_BUILD)
-	@cd tests && $(GO) test -c -o $(VM_BUILD)/props.test .
-	@bash vm/initramfs.sh $(VM_BUILD)/initramfs-step$(VM_STEP).cpio.gz $(VM_STEP) $(VM_BIN) $(abspath bin/escape) $(VM_BUILD)/props.test $(VM_KVER)
+	@cd tests && $(GO) test -c -o $(VM_BUILD)/props.test . && $(GO) build -o $(VM_BUILD)/tiocsti ./testdata/tiocsti
+	@bash vm/initramfs.sh $(VM_BUILD)/initramfs-step$(VM_STEP).cpio.gz $(VM_STEP) $(VM_BIN) $(abspath bin/escape) $(VM_BUILD)/props.test $(VM_KVER) $(VM_BUILD)/tiocsti
 
 ## check-vm: every property of steps 0..STEP against BIN, on a pure cgroup v2 kernel in qemu
 check-vm: vm-initramfs
