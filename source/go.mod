@@ -1,13 +1,10 @@
 go 1.22
 
 require golang.org/x/sys v0.30.0
-//@ steps 1-
-
-require github.com/cyphar/filepath-securejoin v0.7.0
-//@ end
 //@ steps 6-
 
 require (
+	github.com/cyphar/filepath-securejoin v0.7.0
 	github.com/vishvananda/netlink v1.3.1
 	github.com/vishvananda/netns v0.0.5
 )

@@ -219,10 +219,12 @@ func removeNetwork(id string) {
 
 //@ doc sweep
 
-// sweepNetwork removes, before a bridge-mode container leases its address,
-// what containers without a live runtime left that no record names: a lease whose runtime died before its record was written
-// in full, or rules that an nft run committed after its runtime had died
-// and had been reaped. Every lease and rule carries its container's id.
+// sweepNetwork removes, before a bridge-mode container leases an address,
+// every lease and rule whose container has no live record. The record's
+// teardown normally removes them; this catches rules that an nft run
+// committed after its runtime had died and had been reaped, and anything
+// else that outlived its record. Every lease and rule carries its
+// container's id.
 func sweepNetwork() {
 	for _, id := range leaseOwners() {
 		if !alive(id) {

@@ -3,5 +3,3 @@ module workshop/steps/02-namespaces
 go 1.22
 
 require golang.org/x/sys v0.30.0
-
-require github.com/cyphar/filepath-securejoin v0.7.0

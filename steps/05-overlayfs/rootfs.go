@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	securejoin "github.com/cyphar/filepath-securejoin"
+	"golang.org/x/sys/unix"
 )
 
 // dataDir holds root filesystems and container state. It lives on the
@@ -43,42 +43,56 @@ func checkRootfs(dir string) error {
 // containerPath is the search path inside the container, the same as Docker's default.
 const containerPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// lookPathIn finds name the way a shell inside rootfs would, and returns its path
-// as the container sees it. Symlinks in the rootfs (busybox's /bin/sh ->
-// /bin/busybox) are absolute paths meant for the container, so they are
-// resolved inside rootfs with securejoin and never against the host's /.
+// lookPathIn finds name the way a shell inside rootfs would, and returns its
+// path as the container sees it.
 func lookPathIn(rootfs, name string) (string, error) {
+	f, path, err := openPathIn(rootfs, name)
+	if err == nil {
+		f.Close()
+	}
+	return path, err
+}
+
+// openPathIn finds name as lookPathIn does, and opens it. Symlinks in the
+// rootfs (busybox's /bin/sh -> /bin/busybox) are absolute paths meant for
+// the container: openat2(2) with RESOLVE_IN_ROOT resolves them inside
+// rootfs, never against the host's /. RESOLVE_NO_MAGICLINKS refuses /proc's
+// magic links, such as /proc/self/exe, which lead wherever the kernel says.
+func openPathIn(rootfs, name string) (*os.File, string, error) {
+	root, err := os.Open(rootfs)
+	if err != nil {
+		return nil, "", err
+	}
+	defer root.Close()
+	candidates := []string{name}
+	if !strings.Contains(name, "/") {
+		candidates = nil
+		for _, dir := range filepath.SplitList(containerPath) {
+			candidates = append(candidates, filepath.Join(dir, name))
+		}
+	}
 	var found error = &statusError{exitNotFound, fmt.Errorf("%s: command not found in the container's rootfs (%s)", name, rootfs)}
-	for _, path := range searchPath(name) {
-		onHost, err := securejoin.SecureJoin(rootfs, path)
+	for _, path := range candidates {
+		fd, err := unix.Openat2(int(root.Fd()), path, &unix.OpenHow{
+			Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
+			Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS,
+		})
+		if errors.Is(err, unix.ELOOP) {
+			found = &statusError{exitCannotExec, fmt.Errorf("%s: cannot execute: %s leads through a link into /proc (or a loop of links)", name, path)}
+		}
 		if err != nil {
 			continue
 		}
-		info, err := os.Stat(onHost)
-		switch {
-		case err != nil:
-			continue
-		case info.IsDir() || info.Mode().Perm()&0o111 == 0:
+		f := os.NewFile(uintptr(fd), path)
+		if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() || info.Mode().Perm()&0o111 == 0 {
 			// Like a shell: remember it, but keep searching $PATH.
+			f.Close()
 			found = &statusError{exitCannotExec, fmt.Errorf("%s: cannot execute: %s is not an executable file", name, path)}
-		default:
-			return filepath.Join("/", path), nil
+			continue
 		}
+		return f, filepath.Join("/", path), nil
 	}
-	return "", found
-}
-
-// searchPath lists where a shell looks for name: name itself if it holds a
-// slash, else each directory of containerPath.
-func searchPath(name string) []string {
-	if strings.Contains(name, "/") {
-		return []string{name}
-	}
-	var paths []string
-	for _, dir := range filepath.SplitList(containerPath) {
-		paths = append(paths, filepath.Join(dir, name))
-	}
-	return paths
+	return nil, "", found
 }
 
 // containerEnv is the command's whole environment: nothing of the host's

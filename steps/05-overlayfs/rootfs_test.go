@@ -38,3 +38,12 @@ func TestLookPathInFollowsLinksInsideTheRootfs(t *testing.T) {
 		t.Errorf("a link to a host-only file: %v, want command not found", err)
 	}
 }
+
+// /proc/self/exe is a magic link: it leads to the runtime's own binary,
+// wherever the root is. The runtime must refuse to run it as a command.
+func TestLookPathInRefusesMagicLinks(t *testing.T) {
+	var se *statusError
+	if _, err := lookPathIn("/", "/proc/self/exe"); !errors.As(err, &se) || se.status != exitCannotExec {
+		t.Errorf("lookPathIn(\"/\", \"/proc/self/exe\") = %v, want cannot execute", err)
+	}
+}
