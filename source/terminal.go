@@ -110,16 +110,13 @@ func (t *containerTerminal) resize() {
 // finish waits for the container's last output, then gives the user back
 // the terminal as it was.
 func (t *containerTerminal) finish() {
-	if t.copied != nil {
-		<-t.copied
-		signal.Stop(t.resized)
-		close(t.resized)
-	}
+	<-t.copied
+	signal.Stop(t.resized)
+	close(t.resized)
 	if t.raw != nil {
 		_ = unix.IoctlSetTermios(0, unix.TCSETS, t.raw)
 	}
 	t.master.Close()
-	t.slave.Close()
 }
 
 //@ end

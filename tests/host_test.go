@@ -95,11 +95,17 @@ func badInput(t *testing.T, mentions []string, args ...string) result {
 	before := snapshotHost(t)
 	r := run(t, args...)
 	assert.NotZero(t, r.status, "exit status of %q", args)
-	lines := strings.Split(strings.TrimRight(r.stderr, "\n"), "\n")
-	assert.Len(t, lines, 1, "want one line on stderr, got %q", r.stderr)
+	assertOneLine(t, r.stderr)
 	for _, m := range mentions {
 		assert.Contains(t, r.stderr, m)
 	}
 	assertNothingLeftBehind(t, before)
 	return r
+}
+
+// assertOneLine checks the rule for errors: exactly one line on stderr.
+func assertOneLine(t *testing.T, stderr string) {
+	t.Helper()
+	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
+	assert.Len(t, lines, 1, "want one line on stderr, got %q", stderr)
 }

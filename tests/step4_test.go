@@ -119,7 +119,7 @@ var _ = prop(4, "the cgroup is gone after a normal exit, a failure before exec, 
 	require.NoError(t, os.WriteFile(filepath.Join(rootfs, "dev"), nil, 0o644))
 	r := run(t, "run", "--rootfs", rootfs, "--cpus", "1", "true")
 	assert.NotZero(t, r.status)
-	assert.Len(t, strings.Split(strings.TrimSpace(r.stderr), "\n"), 1, "one line: %q", r.stderr)
+	assertOneLine(t, r.stderr)
 
 	c := start(t, "run", "--memory", "64m", "sh", "-c", "echo ready; read line")
 	c.waitFor(t, "ready")
