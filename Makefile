@@ -17,7 +17,7 @@ STEP_DIRS := $(sort $(wildcard steps/[0-9][0-9]-*))
 # N of every step: 00-process -> 0, 01-chroot -> 1, ...
 STEP_NUMS := $(foreach d,$(STEP_DIRS),$(shell echo $(notdir $(d)) | sed 's/-.*//; s/^0\(.\)/\1/'))
 step_dir = $(filter steps/$(shell printf %02d $(1))-%,$(STEP_DIRS))
-MODULES := generator $(STEP_DIRS) tests
+MODULES := generator source $(STEP_DIRS) tests
 
 # Static binaries: they run unchanged in any rootfs and in the test VM's initramfs.
 export CGO_ENABLED := 0

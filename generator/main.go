@@ -57,7 +57,7 @@ func generate(src, docs, out string) error {
 	// leaves the last good snapshots in place.
 	trees := make([]map[string]string, len(steps))
 	for i, s := range steps {
-		if trees[i], err = buildStep(s, files); err != nil {
+		if trees[i], err = buildStep(s, steps[len(steps)-1].n, files); err != nil {
 			return err
 		}
 	}
@@ -86,7 +86,7 @@ func goWork(steps []step) string {
 	for _, s := range steps {
 		b.WriteString("\t./steps/" + s.dir + "\n")
 	}
-	b.WriteString("\t./tests\n)\n")
+	b.WriteString("\t./source\n\t./tests\n)\n")
 	return b.String()
 }
 
@@ -131,14 +131,15 @@ func readSource(src string) (map[string]string, error) {
 	return files, err
 }
 
-// buildStep renders every source file for step s: relative path -> contents.
-func buildStep(s step, files map[string]string) (map[string]string, error) {
+// buildStep renders every source file for step s, of steps up to last:
+// relative path -> contents.
+func buildStep(s step, last int, files map[string]string) (map[string]string, error) {
 	tree := map[string]string{}
 	for rel, text := range files {
 		if rel == "go.sum" {
 			continue // derived from go.mod below
 		}
-		snap, err := render("source/"+rel, text, s.n)
+		snap, err := render("source/"+rel, text, s.n, last)
 		if err != nil {
 			return nil, err
 		}
@@ -148,7 +149,11 @@ func buildStep(s step, files map[string]string) (map[string]string, error) {
 		body := snap.text
 		switch {
 		case rel == "go.mod":
-			body = "module " + modulePrefix + s.dir + "\n\n" + body
+			// source/go.mod names source/ itself; each step is a module of its own.
+			if strings.HasPrefix(body, "module ") {
+				_, body, _ = strings.Cut(body, "\n")
+			}
+			body = "module " + modulePrefix + s.dir + "\n\n" + strings.TrimLeft(body, "\n")
 		case strings.HasSuffix(rel, ".go"):
 			formatted, err := format.Source([]byte(body))
 			if err != nil {
@@ -199,7 +204,7 @@ func refreshDocs(docs, outDocs string, steps []step, files map[string]string) er
 		if !ok || !known || !exists {
 			return nil, fmt.Errorf("excerpt %s: no such step file", stepFile)
 		}
-		snap, err := render("source/"+rel, text, s.n)
+		snap, err := render("source/"+rel, text, s.n, steps[len(steps)-1].n)
 		if err != nil {
 			return nil, err
 		}

@@ -5,10 +5,11 @@ import (
 	"testing"
 )
 
+// sample's last step is 5: the step-0-1 block is retired, held as comments.
 const sample = `package main
 
 //@ steps 0-1
-var mode = "chroot"
+//| var mode = "chroot"
 //@ end
 //@ steps 2-
 var mode = "namespaces"
@@ -20,18 +21,23 @@ func main() {
 	//@ steps 3-
 	println("pivot")
 	//@ end
+	//@ steps 0
+	//| if mode != "" {
+	//| 	println("plain")
+	//| }
+	//@ end
 	//@ end
 }
 `
 
 func TestRenderKeepsOnlyTheStepsLines(t *testing.T) {
 	cases := map[int]string{
-		0: "package main\n\nvar mode = \"chroot\"\n\nfunc main() {\n\tprintln(mode)\n}\n",
+		0: "package main\n\nvar mode = \"chroot\"\n\nfunc main() {\n\tprintln(mode)\n\tif mode != \"\" {\n\t\tprintln(\"plain\")\n\t}\n}\n",
 		2: "package main\n\nvar mode = \"namespaces\"\n\nfunc main() {\n\tprintln(mode)\n}\n",
 		3: "package main\n\nvar mode = \"namespaces\"\n\nfunc main() {\n\tprintln(mode)\n\tprintln(\"pivot\")\n}\n",
 	}
 	for step, want := range cases {
-		snap, err := render("sample.go", sample, step)
+		snap, err := render("sample.go", sample, step, 5)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,14 +48,14 @@ func TestRenderKeepsOnlyTheStepsLines(t *testing.T) {
 }
 
 func TestRenderCollectsRegionsPerStep(t *testing.T) {
-	snap, err := render("sample.go", sample, 1)
+	snap, err := render("sample.go", sample, 1, 5)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := strings.Join(snap.regions["body"], "|"); got != "\tprintln(mode)" {
 		t.Errorf("step 1 region: got %q", got)
 	}
-	snap, _ = render("sample.go", sample, 5)
+	snap, _ = render("sample.go", sample, 5, 5)
 	if got := strings.Join(snap.regions["body"], "|"); got != "\tprintln(mode)|\tprintln(\"pivot\")" {
 		t.Errorf("step 5 region: got %q", got)
 	}
@@ -63,7 +69,7 @@ func TestRemovedMarkersLeaveOneBlankLine(t *testing.T) {
 		0: "package main\n\nvar a = 1\n",
 		2: "package main\n\nvar a = 1\n\nvar b = 2\n",
 	} {
-		snap, err := render("f.go", src, step)
+		snap, err := render("f.go", src, step, 2)
 		if err != nil || snap.text != want {
 			t.Errorf("step %d: got %q, %v; want %q", step, snap.text, err, want)
 		}
@@ -72,24 +78,40 @@ func TestRemovedMarkersLeaveOneBlankLine(t *testing.T) {
 
 func TestFileMarkerExcludesEarlierSteps(t *testing.T) {
 	src := "//@ file steps 1-\npackage main\n"
-	if snap, _ := render("f.go", src, 0); snap.present {
+	if snap, _ := render("f.go", src, 0, 1); snap.present {
 		t.Error("step 0 should not have the file")
 	}
-	snap, err := render("f.go", src, 1)
+	snap, err := render("f.go", src, 1, 1)
 	if err != nil || !snap.present || snap.text != "package main\n" {
 		t.Errorf("step 1: present=%v text=%q err=%v", snap.present, snap.text, err)
 	}
 }
 
+// A file the last step lacks is kept out of source/'s build; its own blocks
+// are ordinary code, since nothing compiles them as the last step.
+func TestRetiredFileIsIgnoredBySourceBuild(t *testing.T) {
+	src := "//@ file steps 0-1\n//go:build ignore\n\npackage main\n\n//@ steps 1\nvar b = 2\n//@ end\n"
+	snap, err := render("f.go", src, 1, 3)
+	if err != nil || snap.text != "package main\n\nvar b = 2\n" {
+		t.Errorf("got %q, %v", snap.text, err)
+	}
+	if snap, _ := render("f.go", src, 2, 3); snap.present {
+		t.Error("step 2 should not have the file")
+	}
+}
+
 func TestRenderRejectsBrokenMarkers(t *testing.T) {
 	for name, src := range map[string]string{
-		"unclosed":  "//@ steps 1-\nx\n",
-		"stray end": "x\n//@ end\n",
-		"bad range": "//@ steps 3-1\nx\n//@ end\n",
-		"unknown":   "//@ stpes 1-\nx\n//@ end\n",
-		"no name":   "//@ doc\nx\n//@ end\n",
+		"unclosed":                   "//@ steps 1-\nx\n",
+		"stray end":                  "x\n//@ end\n",
+		"bad range":                  "//@ steps 3-1\nx\n//@ end\n",
+		"unknown":                    "//@ stpes 1-\nx\n//@ end\n",
+		"no name":                    "//@ doc\nx\n//@ end\n",
+		"retired code not commented": "//@ steps 0-1\nx\n//@ end\n",
+		"live code commented":        "//@ steps 1-\n//| x\n//@ end\n",
+		"retired file not ignored":   "//@ file steps 0-1\npackage main\n",
 	} {
-		if _, err := render(name, src, 2); err == nil {
+		if _, err := render(name, src, 2, 2); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}

@@ -1,4 +1,5 @@
 //@ file steps 1-2
+//go:build ignore
 
 package main
 

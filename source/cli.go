@@ -125,7 +125,7 @@ func runFlags(o *options) flagSet {
 	fs.SetOutput(io.Discard)
 	fs.BoolVar(&explaining, "explain", explaining, "narrate each kernel operation on stderr")
 	//@ steps 1-4
-	fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem the container sees as /")
+	//| fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem the container sees as /")
 	//@ end
 	//@ steps 5-
 	fs.StringVar(&o.rootfs, "rootfs", defaultRootfs(), "the root filesystem, read-only; DIR:DIR... stacks several, the first on top")

@@ -1,3 +1,5 @@
+module workshop/source
+
 go 1.22
 
 require golang.org/x/sys v0.30.0

@@ -35,11 +35,8 @@ func containerCommand(o options) (*exec.Cmd, *initPipe, error) {
 	if _, err := lookPathIn(o.rootfs, o.command[0]); err != nil {
 		return nil, nil, err
 	}
-	//@ steps 2-5
 	flags := uintptr(namespaceFlags)
-	//@ end
 	//@ steps 6-
-	flags := uintptr(namespaceFlags)
 	if o.net != netHost {
 		flags |= unix.CLONE_NEWNET // its own network stack: links, addresses, routes, ports
 	}

@@ -14,16 +14,16 @@ import (
 func run(o options) (int, error) {
 	//@ steps 0
 	//@ doc command
-	// A container starts life as an ordinary child: fork, then exec the command.
-	// The child inherits our environment; exec.Command finds CMD in our $PATH.
-	cmd := exec.Command(o.command[0], o.command[1:]...)
-	explain("fork(), then in the child: execve(%q, %q)", cmd.Path, cmd.Args)
+	//| // A container starts life as an ordinary child: fork, then exec the command.
+	//| // The child inherits our environment; exec.Command finds CMD in our $PATH.
+	//| cmd := exec.Command(o.command[0], o.command[1:]...)
+	//| explain("fork(), then in the child: execve(%q, %q)", cmd.Path, cmd.Args)
 	//@ end
 	//@ end
 	//@ steps 1-4
-	if err := checkRootfs(o.rootfs); err != nil {
-		return 0, err
-	}
+	//| if err := checkRootfs(o.rootfs); err != nil {
+	//| 	return 0, err
+	//| }
 	//@ end
 	//@ steps 5-
 	lowers, err := checkLowers(o.rootfs)
@@ -85,12 +85,10 @@ func run(o options) (int, error) {
 	//@ end
 	//@ end
 	//@ steps 1
-	cmd, err := chrootCommand(o)
-	//@ end
-	//@ steps 1
-	if err != nil {
-		return 0, err
-	}
+	//| cmd, err := chrootCommand(o)
+	//| if err != nil {
+	//| 	return 0, err
+	//| }
 	//@ end
 	//@ steps 2-
 	cmd, pipe, err := containerCommand(o)

@@ -16,10 +16,10 @@ import (
 
 // A running container owns things on the host that outlive a runtime killed
 //@ steps 4
-// with SIGKILL: its cgroup.
+//| // with SIGKILL: its cgroup.
 //@ end
 //@ steps 5
-// with SIGKILL: its cgroup and its overlay.
+//| // with SIGKILL: its cgroup and its overlay.
 //@ end
 //@ steps 6-
 // with SIGKILL: its cgroup, its overlay, its links, address and NAT rules.
