@@ -125,6 +125,37 @@ if grep made-in-container /proc/self/mountinfo; then echo propagated; exit 1; fi
 	assertNothingLeftBehind(t, before)
 })
 
+var _ = prop(3, "a read-only rootfs runs, and the runtime writes nothing into the rootfs", func(t *testing.T) {
+	rootfs := rootfsCopy(t)
+	before, err := os.ReadDir(rootfs)
+	require.NoError(t, err)
+	// A read-only bind mount of the rootfs, in a mount namespace of the
+	// test's own: pivot_root must need no directory of its own in it.
+	script := `set -e
+mount --bind "$ROOTFS" "$ROOTFS"
+mount -o remount,bind,ro "$ROOTFS"
+"$BIN" run --rootfs "$ROOTFS" sh -c 'cat /runt-rootfs; touch /probe 2>/dev/null || echo read-only'`
+	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
+	cmd.Env = append(os.Environ(), "ROOTFS="+rootfs, "BIN="+bin)
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	assert.Contains(t, string(out), "busybox rootfs")
+	if step < 5 { // from step 5 the container writes to its overlay instead
+		assert.Contains(t, string(out), "read-only")
+	}
+	after, err := os.ReadDir(rootfs)
+	require.NoError(t, err)
+	assert.Equal(t, names(before), names(after), "the rootfs's top directory changed")
+})
+
+func names(entries []os.DirEntry) []string {
+	var out []string
+	for _, e := range entries {
+		out = append(out, e.Name())
+	}
+	return out
+}
+
 // buildEscape builds step 1's chroot escape program, static, for any rootfs,
 // unless RUNT_ESCAPE names one already built (as in the test VM, which has no Go).
 func buildEscape(t *testing.T) string {

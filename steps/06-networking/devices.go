@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -65,10 +67,10 @@ func mountDev() error {
 }
 
 // mountConsole makes /dev/console the terminal the container was started on,
-// if it was: programs such as getty and init systems write there. The
-// terminal is bind-mounted by its path below the old root, still attached
-// until detachOldRoot: a bind mount's source must be a mount of our own
-// namespace, and /proc/self/fd/0 would lead to the host namespace's devpts.
+// if it was: programs such as getty and init systems write there. A bind
+// mount's source must be a mount of our own namespace, and fd 0 was opened
+// by the runtime in the host's: the terminal is opened again through the old
+// root, still attached until detachOldRoot, and bound by that descriptor.
 func mountConsole() error {
 	if _, err := unix.IoctlGetTermios(0, unix.TCGETS); err != nil {
 		return nil // stdin is not a terminal: no console
@@ -77,13 +79,20 @@ func mountConsole() error {
 	if err != nil {
 		return err
 	}
+	rel := strings.TrimPrefix(tty, "/")
+	explain("openat(oldroot, %q, O_PATH)", rel)
+	fd, err := unix.Openat(int(oldRoot.Fd()), rel, unix.O_PATH|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open console", Path: tty, Err: err}
+	}
+	defer unix.Close(fd)
 	if err := os.WriteFile("/dev/console", nil, 0o600); err != nil {
 		return err
 	}
-	source := "/" + oldRoot + tty
+	source := fmt.Sprintf("/proc/self/fd/%d", fd)
 	explain(`mount(%q, "/dev/console", "", MS_BIND)`, source)
 	if err := unix.Mount(source, "/dev/console", "", unix.MS_BIND, ""); err != nil {
-		return &os.PathError{Op: "bind mount console", Path: source, Err: err}
+		return &os.PathError{Op: "bind mount console", Path: tty, Err: err}
 	}
 	return nil
 }
