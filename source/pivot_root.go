@@ -30,9 +30,8 @@ func pivotRoot(rootfs string) error {
 	oldRoot = old
 	// new_root must be a mount point. A bind mount of rootfs onto itself
 	// makes it one, whatever filesystem it lives on.
-	explain(`mount(%q, %q, "", MS_BIND|MS_REC)`, rootfs, rootfs)
-	if err := unix.Mount(rootfs, rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
-		return &os.PathError{Op: "bind mount", Path: rootfs, Err: err}
+	if err := mount(rootfs, rootfs, "", unix.MS_BIND|unix.MS_REC, ""); err != nil {
+		return err
 	}
 	explain("chdir(%q)", rootfs)
 	if err := os.Chdir(rootfs); err != nil {

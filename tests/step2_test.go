@@ -220,3 +220,10 @@ var _ = prop(2, "the container dies with its runtime even when PID 1 drops root"
 	}
 	assert.Equal(t, 0, run(t, "run", "true").status) // and the next run cleans up
 })
+
+var _ = prop(2, "a mount point that is a dangling link in the rootfs is refused with one line naming both", func(t *testing.T) {
+	rootfs := rootfsCopy(t)
+	require.NoError(t, os.RemoveAll(filepath.Join(rootfs, "proc")))
+	require.NoError(t, os.Symlink("/nowhere", filepath.Join(rootfs, "proc")))
+	badInput(t, []string{"/proc", "/nowhere"}, "run", "--rootfs", rootfs, "true")
+})

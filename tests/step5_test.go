@@ -174,3 +174,25 @@ var _ = prop(5, "--keep keeps the changes even when the runtime is killed with S
 	require.NoError(t, os.RemoveAll(dir))
 	assertNothingLeftBehind(t, before)
 })
+
+var _ = prop(5, "overlay options too long for the kernel blame what is long: here RUNT_DATA", func(t *testing.T) {
+	// Ten components of 200 bytes: a valid path, but upperdir and workdir
+	// under it fill more than the page mount(2) copies.
+	data := t.TempDir() + strings.Repeat("/"+strings.Repeat("d", 200), 10)
+	require.NoError(t, os.MkdirAll(data, 0o755))
+	before := snapshotHost(t)
+	r := runWith(t, runOpts{env: []string{"RUNT_DATA=" + data}}, "run", "--rootfs", busybox(t), "true")
+	assert.NotZero(t, r.status)
+	assertOneLine(t, r.stderr)
+	assert.Contains(t, r.stderr, "RUNT_DATA")
+	assert.NotContains(t, r.stderr, "lower")
+	left, _ := os.ReadDir(filepath.Join(data, "containers"))
+	assert.Empty(t, left, "container directories left under the long RUNT_DATA")
+	assertNothingLeftBehind(t, before)
+})
+
+var _ = prop(5, "a command missing from the rootfs is refused without naming the container's throwaway overlay", func(t *testing.T) {
+	r := badInput(t, []string{"no-such-command", "not found"}, "run", "no-such-command")
+	assert.NotContains(t, r.stderr, "merged")
+	assert.NotContains(t, r.stderr, filepath.Join(dataDir(), "containers"))
+})

@@ -71,7 +71,7 @@ func openPathIn(rootfs, name string) (*os.File, string, error) {
 			candidates = append(candidates, filepath.Join(dir, name))
 		}
 	}
-	var found error = &statusError{exitNotFound, fmt.Errorf("%s: command not found in the container's rootfs (%s)", name, rootfs)}
+	var found error = &statusError{exitNotFound, fmt.Errorf("%s: command not found in the container's rootfs", name)}
 	for _, path := range candidates {
 		fd, err := unix.Openat2(int(root.Fd()), path, &unix.OpenHow{
 			Flags:   unix.O_RDONLY | unix.O_CLOEXEC,

@@ -90,9 +90,5 @@ func mountConsole() error {
 		return err
 	}
 	source := fmt.Sprintf("/proc/self/fd/%d", fd)
-	explain(`mount(%q, "/dev/console", "", MS_BIND)`, source)
-	if err := unix.Mount(source, "/dev/console", "", unix.MS_BIND, ""); err != nil {
-		return &os.PathError{Op: "bind mount console", Path: tty, Err: err}
-	}
-	return nil
+	return mount(source, "/dev/console", "", unix.MS_BIND, "")
 }

@@ -53,6 +53,5 @@ func mountCgroups(v1 cgroupMounts) error {
 			return err
 		}
 	}
-	explain(`mount("", %q, "", MS_REMOUNT|MS_RDONLY)`, cgroupRoot)
-	return unix.Mount("", cgroupRoot, "", unix.MS_REMOUNT|unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
+	return mount("", cgroupRoot, "", unix.MS_REMOUNT|flags, "")
 }

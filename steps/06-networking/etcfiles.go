@@ -104,12 +104,11 @@ func bindEtcFiles(dir, rootfs string) error {
 			f.Close()
 		}
 		source := filepath.Join(dir, name)
-		explain("mount(%q, %q, \"\", MS_BIND); mount(\"\", %q, \"\", MS_REMOUNT|MS_BIND|MS_RDONLY)", source, target, target)
-		if err := unix.Mount(source, target, "", unix.MS_BIND, ""); err != nil {
-			return &os.PathError{Op: "bind mount", Path: target, Err: err}
+		if err := mount(source, target, "", unix.MS_BIND, ""); err != nil {
+			return err
 		}
-		if err := unix.Mount("", target, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY, ""); err != nil {
-			return &os.PathError{Op: "remount read-only", Path: target, Err: err}
+		if err := mount("", target, "", unix.MS_REMOUNT|unix.MS_BIND|unix.MS_RDONLY, ""); err != nil {
+			return err
 		}
 	}
 	return nil

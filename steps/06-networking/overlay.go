@@ -64,15 +64,19 @@ func mountOverlay(dir string, lowers []string) (string, error) {
 		escaped[i] = escapeOption(dir)
 	}
 	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", strings.Join(escaped, ":"), escapeOption(upper), escapeOption(work))
-	// mount(2) copies at most one page of options.
+	// mount(2) copies at most one page of options. upperdir and workdir
+	// are under RUNT_DATA; the rest is the lowers'.
 	if len(data) >= os.Getpagesize() {
 		removeOverlay(dir, false)
-		return "", fmt.Errorf("overlay options are %d bytes, more than the kernel takes (%d): use fewer or shorter lower directories", len(data), os.Getpagesize()-1)
+		fix := "use fewer or shorter lower directories"
+		if ours := len(escapeOption(upper)) + len(escapeOption(work)); ours > len(data)-ours {
+			fix = "use a shorter RUNT_DATA, where each container's upper and work directories are"
+		}
+		return "", fmt.Errorf("overlay options are %d bytes, more than the kernel takes (%d): %s", len(data), os.Getpagesize()-1, fix)
 	}
-	explain("mount(\"overlay\", %q, \"overlay\", 0, %q)", merged, data)
-	if err := unix.Mount("overlay", merged, "overlay", 0, data); err != nil {
+	if err := mount("overlay", merged, "overlay", 0, data); err != nil {
 		removeOverlay(dir, false)
-		return "", fmt.Errorf("mounting the overlay of %s: %v (the kernel log, dmesg, says which directory it refused)", strings.Join(lowers, ":"), err)
+		return "", fmt.Errorf("mounting the overlay of %s: %v (the kernel log, dmesg, says which directory it refused)", strings.Join(lowers, ":"), errors.Unwrap(err))
 	}
 	return merged, nil
 }
