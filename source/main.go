@@ -4,9 +4,22 @@
 // each other file holds one idea.
 package main
 
-import "os"
+import (
+	"os"
+	//@ steps 4-
+	"os/signal"
+	"syscall"
+	//@ end
+)
 
 func main() {
+	//@ steps 4-
+	// A closed stderr (say, a pipe whose reader left) must not kill the
+	// runtime half way through a teardown. Caught, SIGPIPE turns the write
+	// into an EPIPE error; a handler, unlike SIG_IGN, does not outlive
+	// execve, so the container's command still dies of it as programs expect.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
+	//@ end
 	//@ steps 1-
 	if err := closeInheritedFiles(); err != nil {
 		os.Exit(fail(err))

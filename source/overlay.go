@@ -53,10 +53,17 @@ func overlayDirs(dir string) (upper, work, merged string) {
 
 // mountOverlay mounts the container's overlay on the host, at
 // containers/ID/merged, where the learner can look at it from outside.
-func mountOverlay(dir string, lowers []string) (string, error) {
+// With keep, the file containers/ID/keep says so to a reaper that finds
+// the directory after a reboot, when the record is gone (see reapOrphans).
+func mountOverlay(dir string, lowers []string, keep bool) (string, error) {
 	upper, work, merged := overlayDirs(dir)
 	for _, dir := range []string{upper, work, merged} {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", err
+		}
+	}
+	if keep {
+		if err := os.WriteFile(filepath.Join(dir, "keep"), nil, 0o644); err != nil {
 			return "", err
 		}
 	}
@@ -104,6 +111,7 @@ func removeOverlay(dir string, keep bool) {
 	}
 	_ = os.RemoveAll(work)
 	_ = os.Remove(merged)
+	_ = os.Remove(filepath.Join(dir, "keep"))
 	if _, err := os.Stat(upper); err == nil {
 		fmt.Fprintf(os.Stderr, "%s: kept the container's changes in %s\n", prog, upper)
 	}

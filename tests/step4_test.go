@@ -1,7 +1,9 @@
 package tests
 
 import (
+	"bufio"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -182,4 +184,29 @@ var _ = prop(4, "a runtime killed at any phase of start or teardown leaves nothi
 		assert.Equal(t, 0, run(t, "run", "true").status, "the next run after a crash at %s", f.name)
 		assertNothingLeftBehind(t, before)
 	}
+})
+
+var _ = prop(4, "a stderr closed while the container runs does not stop the runtime's teardown", func(t *testing.T) {
+	before := snapshotHost(t)
+	errR, errW, err := os.Pipe()
+	require.NoError(t, err)
+	cmd := exec.Command(bin, "--explain", "run", "sh", "-c", "echo started; read x")
+	cmd.Stderr = errW
+	stdin, err := cmd.StdinPipe()
+	require.NoError(t, err)
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	errW.Close()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err)
+	require.Equal(t, "started\n", line)
+	// The reader leaves: every narration of the teardown now meets EPIPE.
+	errR.Close()
+	_, _ = stdin.Write([]byte("\n"))
+	err = cmd.Wait()
+	ws := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	assert.False(t, ws.Signaled(), "the runtime was killed by %v", ws.Signal())
+	assert.NoError(t, err)
+	assertNothingLeftBehind(t, before)
 })

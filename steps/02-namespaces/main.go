@@ -4,7 +4,9 @@
 // each other file holds one idea.
 package main
 
-import "os"
+import (
+	"os"
+)
 
 func main() {
 	if err := closeInheritedFiles(); err != nil {

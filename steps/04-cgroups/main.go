@@ -4,9 +4,18 @@
 // each other file holds one idea.
 package main
 
-import "os"
+import (
+	"os"
+	"os/signal"
+	"syscall"
+)
 
 func main() {
+	// A closed stderr (say, a pipe whose reader left) must not kill the
+	// runtime half way through a teardown. Caught, SIGPIPE turns the write
+	// into an EPIPE error; a handler, unlike SIG_IGN, does not outlive
+	// execve, so the container's command still dies of it as programs expect.
+	signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE)
 	if err := closeInheritedFiles(); err != nil {
 		os.Exit(fail(err))
 	}

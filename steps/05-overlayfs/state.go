@@ -122,4 +122,27 @@ func reapDead() {
 		}
 		f.Close()
 	}
+	reapOrphans()
+}
+
+// reapOrphans removes what containers that ran when the host went down left
+// in the data directory: a reboot empties /run, records included, and takes
+// cgroups, mounts and links with it, but not the container directories. A
+// directory without a record whose work directory is still there is one of
+// them. (Records are written before the directory is made and removed after
+// it is torn down, and a kept container's teardown removes work.)
+func reapOrphans() {
+	entries, _ := os.ReadDir(containersDir())
+	for _, e := range entries {
+		dir := filepath.Join(containersDir(), e.Name())
+		if _, err := os.Stat(filepath.Join(recordsDir(), e.Name()+".json")); err == nil {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, "work")); err != nil {
+			continue
+		}
+		_, err := os.Stat(filepath.Join(dir, "keep"))
+		explain("%s has no record: its container ran when the host went down", dir)
+		removeOverlay(dir, err == nil)
+	}
 }

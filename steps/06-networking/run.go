@@ -33,7 +33,7 @@ func run(o options) (int, error) {
 
 	// The container's / is a copy-on-write view of the rootfs: from here on,
 	// o.rootfs is the merged directory of its overlay mount.
-	merged, err := mountOverlay(rec.Dir, lowers)
+	merged, err := mountOverlay(rec.Dir, lowers, rec.Keep)
 	if err != nil {
 		return 0, err
 	}
