@@ -99,12 +99,12 @@ bench: deps rootfs build
 
 ## generate: write steps/, go.work and the excerpts in docs/ from source/
 generate:
-	@cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -out ..
+	@cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -tests ../tests -out ..
 
 ## check-generated: fail if steps/, go.work or docs/ differ from what source/ generates
 check-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
-	(cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -out $$tmp) && \
+	(cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -tests ../tests -out $$tmp) && \
 	diff -ru steps $$tmp/steps && diff -u go.work $$tmp/go.work && \
 	for f in docs/*.md; do diff -u $$f $$tmp/$$f || exit 1; done && \
 	echo "check-generated: steps/, go.work and docs/ match source/"

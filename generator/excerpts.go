@@ -9,46 +9,84 @@ import (
 
 // A doc pulls code from a snapshot with a marker line followed by a fenced block:
 //
-//	<!-- code 01-chroot/run.go#chroot -->   region "chroot" of that step's run.go
+//	<!-- code 01-chroot/run.go#chroot -->   region "chroot" of that step's run.go, or
+//	                                        else its declaration named chroot
 //	<!-- code 01-chroot/escape/main.go -->  the whole file
 //
-// The generator rewrites the fenced block under each marker (or adds one), so an
-// excerpt always shows exactly what the step contains.
-var codeMarker = regexp.MustCompile(`^<!-- code (\S+?)(?:#(\S+))? -->$`)
+// and figures derived from the code with a marker followed by a fenced block or
+// a bullet list:
+//
+//	<!-- figure diff-stat 3 -->    what make diff-3 prints first: the files step 3 changed
+//	<!-- figure properties 3 -->   the properties step 3 adds, one bullet each
+//
+// The generator rewrites the block under each marker (or adds one), so an
+// excerpt or a figure always shows exactly what the code holds.
+var (
+	codeMarker   = regexp.MustCompile(`^<!-- code (\S+?)(?:#(\S+))? -->$`)
+	figureMarker = regexp.MustCompile(`^<!-- figure (\S+) (\S+) -->$`)
+)
 
 // lookup returns the lines of one excerpt: step/file for a whole file, with region for a region.
 type lookup func(stepFile, region string) ([]string, error)
 
-// refreshExcerpts rewrites every excerpt in doc (named name, for errors).
-func refreshExcerpts(name, doc string, find lookup) (string, error) {
+// drawer returns the lines of one figure, its fence or bullets included.
+type drawer func(kind, arg string) ([]string, error)
+
+// refreshExcerpts rewrites every excerpt and figure in doc (named name, for errors).
+func refreshExcerpts(name, doc string, find lookup, draw drawer) (string, error) {
 	lines := strings.Split(doc, "\n")
 	var out []string
 	for i := 0; i < len(lines); i++ {
 		out = append(out, lines[i])
-		m := codeMarker.FindStringSubmatch(strings.TrimSpace(lines[i]))
-		if m == nil {
+		trimmed := strings.TrimSpace(lines[i])
+		var block []string
+		var err error
+		if m := codeMarker.FindStringSubmatch(trimmed); m != nil {
+			var code []string
+			if code, err = find(m[1], m[2]); err == nil {
+				block = append([]string{"```" + language(m[1])}, dedent(code)...)
+				block = append(block, "```")
+			}
+		} else if m := figureMarker.FindStringSubmatch(trimmed); m != nil {
+			block, err = draw(m[1], m[2])
+		} else {
 			continue
 		}
-		code, err := find(m[1], m[2])
 		if err != nil {
 			return "", fmt.Errorf("%s:%d: %w", name, i+1, err)
 		}
-		// Drop the old fenced block, if there is one right under the marker.
-		if i+1 < len(lines) && strings.HasPrefix(lines[i+1], "```") {
-			end := i + 2
-			for end < len(lines) && !strings.HasPrefix(lines[end], "```") {
-				end++
-			}
-			if end == len(lines) {
-				return "", fmt.Errorf("%s:%d: code block under the marker is never closed", name, i+2)
-			}
-			i = end
+		end, err := blockEnd(lines, i+1)
+		if err != nil {
+			return "", fmt.Errorf("%s:%d: %w", name, i+2, err)
 		}
-		out = append(out, "```"+language(m[1]))
-		out = append(out, dedent(code)...)
-		out = append(out, "```")
+		out = append(out, block...)
+		i = end - 1
 	}
 	return strings.Join(out, "\n"), nil
+}
+
+// blockEnd is the index of the first line after the block that starts at
+// lines[i], if one does: a fenced block, or a bullet list (with its
+// indented continuation lines). Without a block it is i.
+func blockEnd(lines []string, i int) (int, error) {
+	switch {
+	case i < len(lines) && strings.HasPrefix(lines[i], "```"):
+		end := i + 1
+		for end < len(lines) && !strings.HasPrefix(lines[end], "```") {
+			end++
+		}
+		if end == len(lines) {
+			return 0, fmt.Errorf("code block under the marker is never closed")
+		}
+		return end + 1, nil
+	case i < len(lines) && strings.HasPrefix(lines[i], "- "):
+		end := i + 1
+		for end < len(lines) && (strings.HasPrefix(lines[end], "- ") || strings.HasPrefix(lines[end], "  ")) {
+			end++
+		}
+		return end, nil
+	}
+	return i, nil
 }
 
 func language(file string) string {

@@ -36,15 +36,16 @@ type step struct {
 func main() {
 	src := flag.String("src", "source", "annotated source directory")
 	docs := flag.String("docs", "docs", "docs directory whose excerpts are refreshed")
+	tests := flag.String("tests", "tests", "the property suite, for the docs' lists of properties")
 	out := flag.String("out", ".", "where steps/ and docs/ are written")
 	flag.Parse()
-	if err := generate(*src, *docs, *out); err != nil {
+	if err := generate(*src, *docs, *tests, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "generator:", err)
 		os.Exit(1)
 	}
 }
 
-func generate(src, docs, out string) error {
+func generate(src, docs, tests, out string) error {
 	steps, err := readSteps(filepath.Join(src, "steps.txt"))
 	if err != nil {
 		return err
@@ -75,7 +76,11 @@ func generate(src, docs, out string) error {
 	if err := writeFile(filepath.Join(out, "go.work"), goWork(steps)); err != nil {
 		return err
 	}
-	return refreshDocs(docs, filepath.Join(out, "docs"), steps, files)
+	draw, err := figures(out, tests, steps)
+	if err != nil {
+		return err
+	}
+	return refreshDocs(docs, filepath.Join(out, "docs"), steps, files, draw)
 }
 
 // goWork ties every step, the generator and the property suite into one
@@ -191,8 +196,11 @@ func filterSum(sum, mod string) string {
 	return out.String()
 }
 
-// refreshDocs copies every markdown file from docs to outDocs with its excerpts rewritten.
-func refreshDocs(docs, outDocs string, steps []step, files map[string]string) error {
+// refreshDocs copies every markdown file from docs to outDocs with its
+// excerpts and figures rewritten, and fails if a "//@ doc" region of the
+// source is used by no doc.
+func refreshDocs(docs, outDocs string, steps []step, files map[string]string, draw drawer) error {
+	used := map[string]bool{} // "file#region"
 	byDir := map[string]step{}
 	for _, s := range steps {
 		byDir[s.dir] = s
@@ -214,11 +222,14 @@ func refreshDocs(docs, outDocs string, steps []step, files map[string]string) er
 		if region == "" {
 			return strings.Split(strings.TrimSuffix(snap.text, "\n"), "\n"), nil
 		}
-		lines, found := snap.regions[region]
-		if !found {
-			return nil, fmt.Errorf("excerpt %s#%s: no such region in that step", stepFile, region)
+		if lines, found := snap.regions[region]; found {
+			used[rel+"#"+region] = true
+			return lines, nil
 		}
-		return lines, nil
+		if lines, found := declaration(snap.text, region); found {
+			return lines, nil
+		}
+		return nil, fmt.Errorf("excerpt %s#%s: no region and no declaration of that name in that step", stepFile, region)
 	}
 
 	entries, err := os.ReadDir(docs)
@@ -237,13 +248,39 @@ func refreshDocs(docs, outDocs string, steps []step, files map[string]string) er
 		if err != nil {
 			return err
 		}
-		doc, err := refreshExcerpts("docs/"+name, string(data), find)
+		doc, err := refreshExcerpts("docs/"+name, string(data), find, draw)
 		if err != nil {
 			return err
 		}
 		if err := writeFile(filepath.Join(outDocs, name), doc); err != nil {
 			return err
 		}
+	}
+	return unusedRegions(files, steps, used)
+}
+
+// unusedRegions fails on a "//@ doc" region that no doc shows: an excerpt
+// no one reads is a marker the source carries for nothing.
+func unusedRegions(files map[string]string, steps []step, used map[string]bool) error {
+	var unused []string
+	for rel, text := range files {
+		seen := map[string]bool{}
+		for _, s := range steps {
+			snap, err := render("source/"+rel, text, s.n, steps[len(steps)-1].n)
+			if err != nil {
+				return err
+			}
+			for region := range snap.regions {
+				if !seen[region] && !used[rel+"#"+region] {
+					unused = append(unused, "source/"+rel+"#"+region)
+				}
+				seen[region] = true
+			}
+		}
+	}
+	if len(unused) > 0 {
+		sort.Strings(unused)
+		return fmt.Errorf("no doc shows these excerpts; use them or remove their //@ doc markers: %s", strings.Join(unused, ", "))
 	}
 	return nil
 }

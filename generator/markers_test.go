@@ -125,13 +125,48 @@ func TestRefreshExcerptsReplacesStaleCode(t *testing.T) {
 		}
 		return []string{"\tif ok {", "\t\tfresh()", "\t}"}, nil
 	}
-	got, err := refreshExcerpts("d.md", doc, find)
+	got, err := refreshExcerpts("d.md", doc, find, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := "intro\n<!-- code 01-chroot/run.go#body -->\n```go\nif ok {\n\tfresh()\n}\n```\nafter\n<!-- code 01-chroot/x.go -->\n```go\nwhole()\n```\nend"
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRefreshFiguresReplacesListsAndBlocks(t *testing.T) {
+	doc := "<!-- figure properties 2 -->\n- old one\n- old two\n  continued\n\ntext\n<!-- figure diff-stat 2 -->\n```console\nold\n```\nend"
+	draw := func(kind, arg string) ([]string, error) {
+		if kind == "properties" {
+			return []string{"- new " + arg}, nil
+		}
+		return []string{"```console", "stat " + arg, "```"}, nil
+	}
+	got, err := refreshExcerpts("d.md", doc, nil, draw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "<!-- figure properties 2 -->\n- new 2\n\ntext\n<!-- figure diff-stat 2 -->\n```console\nstat 2\n```\nend"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestDeclarationFindsFuncsMethodsAndTypes(t *testing.T) {
+	src := "package p\n\n// A is a type.\ntype A struct{}\n\n// m is a method.\nfunc (a *A) m() {\n\treturn\n}\n\nvar (\n\tgrouped = 1\n)\n\nfunc f() {}\n"
+	for name, want := range map[string]string{
+		"A":   "// A is a type.|type A struct{}",
+		"A.m": "// m is a method.|func (a *A) m() {|\treturn|}",
+		"f":   "func f() {}",
+	} {
+		lines, ok := declaration(src, name)
+		if got := strings.Join(lines, "|"); !ok || got != want {
+			t.Errorf("%s: got %q, %v; want %q", name, got, ok, want)
+		}
+	}
+	if _, ok := declaration(src, "grouped"); ok {
+		t.Error("a name in a parenthesised group is not a declaration of its own")
 	}
 }
 

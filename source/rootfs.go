@@ -45,8 +45,6 @@ func checkRootfs(dir string) error {
 // containerPath is the search path inside the container, the same as Docker's default.
 const containerPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-//@ doc lookPath
-
 // lookPathIn finds name the way a shell inside rootfs would, and returns its
 // path as the container sees it.
 func lookPathIn(rootfs, name string) (string, error) {
@@ -99,10 +97,6 @@ func openPathIn(rootfs, name string) (*os.File, string, error) {
 	return nil, "", found
 }
 
-//@ end
-
-//@ doc env
-
 // containerEnv is the command's whole environment: nothing of the host's
 // leaks in but the kind of terminal it talks to.
 func containerEnv() []string {
@@ -112,5 +106,3 @@ func containerEnv() []string {
 	}
 	return env
 }
-
-//@ end
