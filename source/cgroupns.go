@@ -41,8 +41,6 @@ func hostCgroupMounts() (cgroupMounts, error) {
 	return v1Hierarchies()
 }
 
-//@ doc mountCgroups
-
 // mountCgroups mounts the container's cgroup tree read-only at /sys/fs/cgroup,
 // where it reads its usage and limits. (Root inside could still mount a
 // cgroupfs of its own, writable, and raise them: step 8 takes that right away.)
@@ -63,5 +61,3 @@ func mountCgroups(v1 cgroupMounts) error {
 	}
 	return mount("", cgroupRoot, "", unix.MS_REMOUNT|flags, "")
 }
-
-//@ end

@@ -43,7 +43,6 @@ func chrootCommand(o options) (*exec.Cmd, error) {
 //@ end
 //@ end
 //@ steps 2
-//@ doc enterRootfs
 
 // enterRootfs makes rootfs the container's / with chroot, as step 1 did, but
 // now from inside the container's init. Step 3 replaces it with pivot_root.
@@ -56,5 +55,4 @@ func enterRootfs(rootfs string) error {
 	return os.Chdir("/")
 }
 
-//@ end
 //@ end

@@ -10,8 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc devices
-
 // devices are the character devices every program may expect. A device node
 // is only a name for a (major, minor) pair the kernel interprets, so we
 // create them with mknod(2) instead of exposing the host's /dev: the host's
@@ -29,8 +27,6 @@ var devices = []struct {
 	{"tty", 5, 0},
 }
 
-//@ end
-
 //@ doc links
 
 // devLinks point at /proc/self/fd, so each process sees its own descriptors.
@@ -43,8 +39,6 @@ var devLinks = [][2]string{
 }
 
 //@ end
-
-//@ doc mountDev
 
 // mountDev builds a minimal /dev on a fresh tmpfs.
 func mountDev() error {
@@ -77,8 +71,6 @@ func mountDev() error {
 	}
 	return mountConsole()
 }
-
-//@ end
 
 // mountConsole makes /dev/console the terminal the container was started on,
 // if it was: programs such as getty and init systems write there. A bind

@@ -11,8 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc execCommand
-
 // execCommand replaces init with the command: same process, same PID 1. It
 // looks the command up as the runtime did on the host, now inside the
 // container, whose /proc is mounted: openPathIn refuses a path through its
@@ -33,8 +31,6 @@ func execCommand(args, env []string) error {
 	err = unix.Exec(path, args, env)
 	return &statusError{exitCannotExec, &os.PathError{Op: "execve", Path: path, Err: err}}
 }
-
-//@ end
 
 // checkInterpreter refuses a script whose "#!" line names an interpreter
 // that openPathIn would refuse (#!/proc/self/exe, say). The kernel reads

@@ -8,8 +8,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc fault
-
 // fault is a crash on purpose, for the tests. With RUNT_FAULT=NAME in its
 // environment the runtime SIGKILLs itself at the fault point of that name,
 // as the OOM killer or a power cut could at any moment; the property suite
@@ -19,5 +17,3 @@ func fault(name string) {
 		_ = unix.Kill(os.Getpid(), unix.SIGKILL)
 	}
 }
-
-//@ end

@@ -14,8 +14,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc initConfig
-
 // initConfig is everything init is told. The runtime writes it as JSON into
 // a pipe that init reads as fd 3, once the container may start; init takes
 // nothing from its command line or environment, so no one can drive it by hand.
@@ -26,8 +24,6 @@ type initConfig struct {
 	Env      []string `json:"env"`
 	Explain  bool     `json:"explain"`
 }
-
-//@ end
 
 //@ doc init
 
@@ -63,8 +59,6 @@ func containerInit() int {
 
 //@ end
 
-//@ doc readConfig
-
 // readConfig waits for the runtime's go-ahead, which is the configuration
 // itself. Typed on the host, "stepN init" would set the host's hostname and
 // remount its /; so init goes on only as PID 1 of a new PID namespace with a
@@ -86,10 +80,6 @@ func readConfig() (initConfig, error) {
 	}
 	return c, nil
 }
-
-//@ end
-
-//@ doc setUpContainer
 
 // setUpContainer runs inside the new namespaces, before the command.
 func setUpContainer(c initConfig) error {
@@ -136,5 +126,3 @@ func setUpContainer(c initConfig) error {
 	return detachOldRoot()
 	//@ end
 }
-
-//@ end

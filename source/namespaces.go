@@ -24,8 +24,6 @@ const namespaceFlags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS 
 
 //@ end
 
-//@ doc containerCommand
-
 // containerCommand prepares the container's first process: this very program,
 // re-executed as "init" in new namespaces. Go cannot run our code between
 // fork and exec in the child (see init.go), so the child must be a whole
@@ -65,8 +63,6 @@ func containerCommand(o options) (*exec.Cmd, *initPipe, error) {
 	explain("clone(%s), then in the child: execve(\"/proc/self/exe\", %q)", cloneFlagNames(flags), cmd.Args)
 	return cmd, pipe, nil
 }
-
-//@ end
 
 //@ doc initPipe
 

@@ -49,8 +49,6 @@ func overlayDirs(dir string) (upper, work, merged string) {
 	return filepath.Join(dir, "upper"), filepath.Join(dir, "work"), filepath.Join(dir, "merged")
 }
 
-//@ doc mountOverlay
-
 // mountOverlay mounts the container's overlay on the host, at
 // containers/ID/merged, where the learner can look at it from outside.
 // With keep, the file containers/ID/keep says so to a reaper that finds
@@ -92,10 +90,6 @@ func mountOverlay(dir string, lowers []string, keep bool) (string, error) {
 	return merged, nil
 }
 
-//@ end
-
-//@ doc removeOverlay
-
 // removeOverlay unmounts the overlay and removes the container's
 // directories; with keep, upper stays for the learner to inspect.
 func removeOverlay(dir string, keep bool) {
@@ -116,5 +110,3 @@ func removeOverlay(dir string, keep bool) {
 		fmt.Fprintf(os.Stderr, "%s: kept the container's changes in %s\n", prog, upper)
 	}
 }
-
-//@ end

@@ -13,8 +13,6 @@ import (
 // tree once the rootfs is /, and the handle that unmounts it.
 var oldRoot *os.File
 
-//@ doc pivotRoot
-
 // pivotRoot makes rootfs the root of the container's mount namespace.
 //
 // chroot only changes where path lookups start, and every host mount stays in
@@ -49,10 +47,6 @@ func pivotRoot(rootfs string) error {
 	return nil
 }
 
-//@ end
-
-//@ doc detachOldRoot
-
 // detachOldRoot unmounts the host's root from the container. Every host
 // mount (/proc, /sys, /home...) sits below it, so a plain umount fails with
 // EBUSY; MNT_DETACH takes the whole tree out of the namespace at once, and
@@ -72,5 +66,3 @@ func detachOldRoot() error {
 	explain(`chdir("/")`)
 	return os.Chdir("/")
 }
-
-//@ end

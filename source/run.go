@@ -179,8 +179,6 @@ func run(o options) (int, error) {
 	//@ end
 }
 
-//@ doc exitStatus
-
 // exitStatus is how a shell reports a child's end: its exit code, or 128+N if
 // signal N killed it (so SIGKILL is 137).
 func exitStatus(state *os.ProcessState) int {
@@ -190,8 +188,6 @@ func exitStatus(state *os.ProcessState) int {
 	}
 	return ws.ExitStatus()
 }
-
-//@ end
 
 // startError explains why the command could not start, with the exit status a
 // shell would give: 127 for a command that does not exist, 126 for one that

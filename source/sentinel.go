@@ -22,8 +22,6 @@ import (
 // ended and the container did not), it SIGKILLs init, and the kernel ends
 // every other process of the PID namespace with it.
 
-//@ doc startSentinel
-
 // startSentinel starts the sentinel of the container whose init is pid.
 func startSentinel(pid int) (*exec.Cmd, error) {
 	self, err := unix.PidfdOpen(os.Getpid(), 0)
@@ -53,15 +51,11 @@ func startSentinel(pid int) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-//@ end
-
 // stopSentinel ends the sentinel, whose watch is over.
 func stopSentinel(cmd *exec.Cmd) {
 	_ = cmd.Process.Kill()
 	_ = cmd.Wait()
 }
-
-//@ doc sentinel
 
 // sentinel waits for the runtime or the container's init to end, whichever
 // ends first; if it is the runtime, the container goes too.
@@ -80,8 +74,6 @@ func sentinel() int {
 	}
 	return 0
 }
-
-//@ end
 
 // isPidfd tells a pidfd from any other descriptor: signal 0 checks that the
 // process exists (ESRCH if it has ended) and fails with EBADF on anything

@@ -41,8 +41,6 @@ const stateDir = "/run/runt"
 
 func recordsDir() string { return filepath.Join(stateDir, "containers") }
 
-//@ doc record
-
 // record is what a container owns on the host, enough to remove it all.
 type record struct {
 	ID string `json:"id"`
@@ -59,8 +57,6 @@ type record struct {
 	Net string `json:"net"`
 	//@ end
 }
-
-//@ end
 
 // heldRecord is a record on disk whose lock this runtime holds.
 type heldRecord struct {
@@ -119,8 +115,6 @@ func (h *heldRecord) release() {
 	h.file.Close()
 }
 
-//@ doc teardown
-
 // teardown removes what rec names, in the reverse order of creation. Each
 // part finds its object by the container's id and does nothing if it is
 // gone, so teardown is safe after a crash at any point, and safe twice.
@@ -143,8 +137,6 @@ func teardown(rec record) {
 	fault("teardown-overlay")
 	//@ end
 }
-
-//@ end
 
 //@ doc reap
 
