@@ -24,8 +24,6 @@ const (
 // the leases are the host's, whatever data directory a run uses.
 func leasesDir() string { return filepath.Join(stateDir, "leases") }
 
-//@ doc allocate
-
 // allocateAddress leases the lowest free address to container id. The lease
 // is a hard link to a file that already holds the id: link(2) fails with
 // EEXIST if the name is taken, so among runtimes racing for one address the
@@ -62,8 +60,6 @@ func allocateAddress(id string) (net.IP, error) {
 		return ip, nil
 	}
 }
-
-//@ end
 
 // releaseAddresses removes every lease that container id holds, and its
 // claim if its runtime died while leasing.

@@ -77,8 +77,6 @@ func createCgroup(id string, l limits) (cgroup, error) {
 	return c, nil
 }
 
-//@ doc createV2
-
 // create makes /sys/fs/cgroup/runt/ID and writes its limits.
 func (c *cgroupV2) create(l limits) error {
 	explain("statfs(%q) = CGROUP2_SUPER_MAGIC: cgroup v2", cgroupRoot)
@@ -99,10 +97,6 @@ func (c *cgroupV2) create(l limits) error {
 	}
 	return c.setLimits(l)
 }
-
-//@ end
-
-//@ doc limitsV2
 
 func (c *cgroupV2) setLimits(l limits) error {
 	if l.memory > 0 {
@@ -128,8 +122,6 @@ func (c *cgroupV2) setLimits(l limits) error {
 	}
 	return nil
 }
-
-//@ end
 
 func (c *cgroupV2) join(pid int) error {
 	return writeCgroup(c.dir, "cgroup.procs", strconv.Itoa(pid))
@@ -217,8 +209,6 @@ func removeCgroup(cg cgroup) {
 	}
 }
 
-//@ doc oom
-
 // reportOOM says so when the kernel's OOM killer ended the container: from
 // the outside, an OOM kill looks like any other SIGKILL (exit status 137).
 func reportOOM(cg cgroup, l limits, status int) {
@@ -231,5 +221,3 @@ func reportOOM(cg cgroup, l limits, status int) {
 		fmt.Fprintf(os.Stderr, "%s: a process of the container was killed: out of memory (limit %s)\n", prog, mib(l.memory))
 	}
 }
-
-//@ end

@@ -10,8 +10,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc cgroupns
-
 // enterCgroupNamespace gives the container a cgroup namespace rooted at the
 // cgroup it is in now. /proc/self/cgroup then reads "0::/" inside, and a
 // cgroup filesystem mounted inside shows the container's own subtree: the
@@ -25,8 +23,6 @@ func enterCgroupNamespace() error {
 	}
 	return nil
 }
-
-//@ end
 
 // cgroupMounts is what to mount at /sys/fs/cgroup inside, read from the
 // host's mount table before pivot_root hides it: nil on a v2 host, else the

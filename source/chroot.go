@@ -18,7 +18,6 @@ import (
 )
 
 //@ steps 1
-//@ doc chroot
 
 // chrootCommand prepares a child that runs inside rootfs.
 func chrootCommand(o options) (*exec.Cmd, error) {
@@ -40,7 +39,6 @@ func chrootCommand(o options) (*exec.Cmd, error) {
 	return cmd, nil
 }
 
-//@ end
 //@ end
 //@ steps 2
 

@@ -27,8 +27,6 @@ var devices = []struct {
 	{"tty", 5, 0},
 }
 
-//@ doc links
-
 // devLinks point at /proc/self/fd, so each process sees its own descriptors.
 var devLinks = [][2]string{
 	{"/proc/self/fd", "/dev/fd"},
@@ -37,8 +35,6 @@ var devLinks = [][2]string{
 	{"/proc/self/fd/2", "/dev/stderr"},
 	{"pts/ptmx", "/dev/ptmx"},
 }
-
-//@ end
 
 // mountDev builds a minimal /dev on a fresh tmpfs.
 func mountDev() error {

@@ -21,8 +21,6 @@ import (
 // read-only, over the file of the rootfs.
 var etcFiles = []string{"hostname", "hosts", "resolv.conf"}
 
-//@ doc etcfiles
-
 // writeEtcFiles writes the container's copies, in containers/ID/etc/.
 func writeEtcFiles(containerDir, hostname string, ip net.IP) (string, error) {
 	dir := filepath.Join(containerDir, "etc")
@@ -46,10 +44,6 @@ func writeEtcFiles(containerDir, hostname string, ip net.IP) (string, error) {
 	return dir, nil
 }
 
-//@ end
-
-//@ doc resolv
-
 // resolvConf is the host's DNS configuration, made usable from another
 // network namespace. A nameserver on the host's loopback (systemd-resolved's
 // stub at 127.0.0.53, on Ubuntu) is unreachable from the container: its
@@ -65,8 +59,6 @@ func resolvConf() string {
 	}
 	return text
 }
-
-//@ end
 
 // readResolvConf keeps a resolv.conf's lines but loopback nameservers, and
 // returns the nameservers left.
@@ -91,8 +83,6 @@ func readResolvConf(path string) (string, []string) {
 	}
 	return out.String(), servers
 }
-
-//@ doc bindEtc
 
 // bindEtcFiles bind-mounts the container's files over rootfs/etc/NAME,
 // read-only. A bind mount is made writable, then remounted read-only: the
@@ -125,8 +115,6 @@ func bindEtcFiles(dir, rootfs string) error {
 	}
 	return nil
 }
-
-//@ end
 
 // unbindEtcFiles unmounts what bindEtcFiles mounted.
 func unbindEtcFiles(rootfs string) {

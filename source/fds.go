@@ -9,8 +9,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc closeInherited
-
 // closeInheritedFiles marks every descriptor but stdin, stdout and stderr
 // close-on-exec. The runtime inherits whatever its caller left open (a
 // shell's "exec 7</" is a descriptor of the host's /), and execve passes
@@ -23,5 +21,3 @@ func closeInheritedFiles() error {
 	}
 	return nil
 }
-
-//@ end

@@ -30,8 +30,6 @@ import (
 //	             DNAT may come in from the bridge addressed to 127.0.0.0/8
 const nftTable = "ip runt"
 
-//@ doc chains
-
 const nftChains = `add table ip runt
 add chain ip runt prerouting { type nat hook prerouting priority dstnat; policy accept; }
 add chain ip runt output { type nat hook output priority -100; policy accept; }
@@ -41,10 +39,6 @@ flush chain ip runt input
 add rule ip runt input iifname "runt0" ip daddr 127.0.0.0/8 ct status dnat accept
 add rule ip runt input iifname "runt0" ip daddr 127.0.0.0/8 drop
 `
-
-//@ end
-
-//@ doc rules
 
 // natRules are the rules of one container, in nft's own language.
 func natRules(id string, ip net.IP, ports []port) string {
@@ -63,8 +57,6 @@ func natRules(id string, ip net.IP, ports []port) string {
 	}
 	return rules
 }
-
-//@ end
 
 // nft runs an nft script.
 func nft(script string) error {

@@ -25,8 +25,6 @@ type initConfig struct {
 	Explain  bool     `json:"explain"`
 }
 
-//@ doc init
-
 // containerInit is the container's init: the runtime's child, re-executed as
 // "/proc/self/exe init". It starts inside the new namespaces, prepares them
 // from the inside, then execve's the command, which so becomes PID 1 of the
@@ -56,8 +54,6 @@ func containerInit() int {
 	}
 	return fail(execCommand(c.Command, c.Env)) // returns only if execve failed
 }
-
-//@ end
 
 // readConfig waits for the runtime's go-ahead, which is the configuration
 // itself. Typed on the host, "stepN init" would set the host's hostname and

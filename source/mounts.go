@@ -11,8 +11,6 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc private
-
 // makeMountsPrivate stops mount events from crossing between the container's
 // mount namespace and the host's. A new mount namespace starts with a copy of
 // the host's mounts, and on systemd hosts / is "shared" (mount_namespaces(7)):
@@ -23,10 +21,6 @@ func makeMountsPrivate() error {
 	return mount("", "/", "", unix.MS_REC|unix.MS_PRIVATE, "")
 }
 
-//@ end
-
-//@ doc proc
-
 // mountProc mounts a new proc filesystem at /proc. procfs shows the PID
 // namespace of the process that mounts it, so ps inside lists only the
 // container's processes.
@@ -34,10 +28,7 @@ func mountProc() error {
 	return mount("proc", "/proc", "proc", unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 }
 
-//@ end
 //@ steps 3-
-
-//@ doc sys
 
 // mountSys mounts sysfs read-only: programs read it to learn about the
 // machine, but a write there would change the host's devices and kernel.
@@ -45,7 +36,6 @@ func mountSys() error {
 	return mount("sysfs", "/sys", "sysfs", unix.MS_RDONLY|unix.MS_NOSUID|unix.MS_NODEV|unix.MS_NOEXEC, "")
 }
 
-//@ end
 //@ end
 
 // mount is mount(2), narrated with its real flags, and every mount goes

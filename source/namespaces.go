@@ -15,14 +15,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-//@ doc flags
-
 // namespaceFlags give the container its own hostname (UTS), process numbers
 // (PID), mount table (mount, "NS" for historical reasons) and System V IPC
 // objects (IPC). clone(2) creates them together with the child.
 const namespaceFlags = unix.CLONE_NEWUTS | unix.CLONE_NEWPID | unix.CLONE_NEWNS | unix.CLONE_NEWIPC
-
-//@ end
 
 // containerCommand prepares the container's first process: this very program,
 // re-executed as "init" in new namespaces. Go cannot run our code between

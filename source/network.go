@@ -51,8 +51,6 @@ func prepareNetwork(o options) (*containerNetwork, error) {
 	return n, nil
 }
 
-//@ doc attach
-
 // attach builds the container's network once its process, and so its
 // network namespace, exists.
 func (n *containerNetwork) attach(pid int) error {
@@ -104,10 +102,6 @@ func (n *containerNetwork) attach(pid int) error {
 	return addNAT(n.id, n.ip, n.ports)
 }
 
-//@ end
-
-//@ doc eth0
-
 // configureEth0 renames the peer, gives it the container's address and
 // makes the bridge its default route, all inside the container's namespace.
 func configureEth0(inside *netlink.Handle, peer string, ip net.IP) error {
@@ -134,10 +128,6 @@ func configureEth0(inside *netlink.Handle, peer string, ip net.IP) error {
 	}
 	return nil
 }
-
-//@ end
-
-//@ doc bridge
 
 // ensureBridge creates the host's bridge on first use. It stays, by design:
 // it holds no state of any one container.
@@ -172,8 +162,6 @@ func ensureBridge() (netlink.Link, error) {
 	return br, writeSysctl("net/ipv4/conf/"+bridgeName+"/route_localnet", "1")
 }
 
-//@ end
-
 // linkUp sets a link up, through handle h (nil: the host's namespace).
 func linkUp(h *netlink.Handle, name string) error {
 	where := "(in the container) "
@@ -200,8 +188,6 @@ func writeSysctl(name, value string) error {
 	return os.WriteFile(path, []byte(value), 0o644)
 }
 
-//@ doc teardown
-
 // removeNetwork undoes what attach and prepareNetwork did for container
 // id. The container's end of the veth dies with its namespace, and takes
 // the host's end with it; deleting the host's end covers the other orders.
@@ -214,10 +200,6 @@ func removeNetwork(id string) {
 	removeNAT(id)
 	releaseAddresses(id)
 }
-
-//@ end
-
-//@ doc sweep
 
 // sweepNetwork removes, before a bridge-mode container leases an address,
 // every lease and rule whose container has no live record. The record's
@@ -237,5 +219,3 @@ func sweepNetwork() {
 		}
 	}
 }
-
-//@ end

@@ -65,8 +65,6 @@ type heldRecord struct {
 	path string
 }
 
-//@ doc lock
-
 // createRecord writes and locks the record of container o.id. It is made
 // as a file without a name (O_TMPFILE), locked and written, and only then
 // linked into the directory: a reaper never sees a record that is unlocked
@@ -104,8 +102,6 @@ func createRecord(o options) (*heldRecord, error) {
 	return &heldRecord{record: rec, file: f, path: path}, nil
 }
 
-//@ end
-
 // release tears the container down, removes its record, and only then
 // drops the lock: a reaper that takes it afterwards finds the record gone.
 func (h *heldRecord) release() {
@@ -138,8 +134,6 @@ func teardown(rec record) {
 	//@ end
 }
 
-//@ doc reap
-
 // reapDead tears down every container whose runtime died without doing so.
 func reapDead() {
 	paths, _ := filepath.Glob(filepath.Join(recordsDir(), "*.json"))
@@ -167,7 +161,6 @@ func reapDead() {
 	//@ end
 }
 
-//@ end
 //@ steps 5-
 
 // reapOrphans removes what containers that ran when the host went down left
