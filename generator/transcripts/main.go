@@ -1,0 +1,264 @@
+// Command transcripts records the console blocks of the docs by running them,
+// writes what they printed back into the docs, and checks that the docs still
+// show what the code prints.
+//
+//	transcripts record -docs docs -out rec.json   run every transcript (on the recording machine)
+//	transcripts write  -docs docs -in rec.json    put the recorded output into the docs
+//	transcripts check  -docs docs -in rec.json    fail where a doc differs from the recording
+//
+// See blocks.go for how a doc marks a transcript and normalize.go for what a
+// check forgives.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+// recording is what "record" writes: the machine, and every block as run.
+type recording struct {
+	Machine string   `json:"machine"`
+	Blocks  []record `json:"blocks"`
+}
+
+type record struct {
+	Doc     string    `json:"doc"`
+	Index   int       `json:"index"` // among the doc's transcripts
+	Seconds float64   `json:"seconds"`
+	Raw     []rawStep `json:"steps"`
+}
+
+type rawStep struct {
+	Prompt string `json:"prompt"`
+	Text   string `json:"command"`
+	Output string `json:"output"`
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: transcripts record|write|check -docs DIR [-in|-out FILE] [-only DOC]")
+		os.Exit(2)
+	}
+	fs := flag.NewFlagSet(os.Args[1], flag.ExitOnError)
+	docs := fs.String("docs", "docs", "the docs directory")
+	file := fs.String("in", "", "the recording to write or check against")
+	out := fs.String("out", "", "where record writes the recording")
+	only := fs.String("only", "", "record only the docs whose names start with this")
+	repo := fs.String("repo", ".", "where the commands run (the repository's top)")
+	fs.Parse(os.Args[2:])
+	var err error
+	switch os.Args[1] {
+	case "record":
+		err = recordAll(*docs, *repo, *out, *only)
+	case "write", "check":
+		err = compare(*docs, *file, os.Args[1] == "write")
+	default:
+		err = fmt.Errorf("unknown command %q (want record, write or check)", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "transcripts:", err)
+		os.Exit(1)
+	}
+}
+
+// readDocs parses every doc: name -> text and transcripts.
+func readDocs(dir string) (map[string]string, map[string][]block, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.md"))
+	if err != nil {
+		return nil, nil, err
+	}
+	texts, blocks := map[string]string{}, map[string][]block{}
+	unmarked := 0
+	for _, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, nil, err
+		}
+		name := filepath.Base(p)
+		b, u, err := parseDoc(name, string(data))
+		if err != nil {
+			return nil, nil, err
+		}
+		texts[name], blocks[name] = string(data), b
+		if len(u) > 0 {
+			fmt.Fprintf(os.Stderr, "%s: %d console block(s) neither recorded nor marked \"not recorded\" (lines %v)\n", name, len(u), u)
+			unmarked += len(u)
+		}
+	}
+	return texts, blocks, nil
+}
+
+func recordAll(docs, repo, out, only string) error {
+	if out == "" {
+		return fmt.Errorf("record needs -out FILE")
+	}
+	_, blocks, err := readDocs(docs)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "transcripts-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	rec := recording{Machine: machine()}
+	var names []string
+	for name := range blocks {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	failed := 0
+	for _, name := range names {
+		if !strings.HasPrefix(name, only) {
+			continue
+		}
+		for i, b := range blocks[name] {
+			start := time.Now()
+			ran, err := runBlock(b, repo, tmp)
+			took := time.Since(start).Seconds()
+			fmt.Fprintf(os.Stderr, "%s #%d (line %d): %.1f s\n", name, i, b.fence+1, took)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				failed++
+				continue
+			}
+			r := record{Doc: name, Index: i, Seconds: took}
+			for _, c := range ran.steps {
+				r.Raw = append(r.Raw, rawStep{c.prompt, c.text, c.output})
+			}
+			rec.Blocks = append(rec.Blocks, r)
+		}
+	}
+	data, err := json.MarshalIndent(rec, "", " ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return err
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d transcript(s) did not run", failed)
+	}
+	return nil
+}
+
+// machine describes where the recording ran, for the docs' headers.
+func machine() string {
+	facts := []string{}
+	for _, c := range [][]string{
+		{"sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"},
+		{"uname", "-r"},
+		{"sh", "-c", "ps -p 1 -o comm="},
+		{"stat", "-fc", "%T", "/sys/fs/cgroup"},
+	} {
+		out, _ := exec.Command(c[0], c[1:]...).Output()
+		facts = append(facts, strings.TrimSpace(string(out)))
+	}
+	return strings.Join(facts, ", ")
+}
+
+// compare checks every doc's transcripts against the recording, or, with
+// write, replaces them with it.
+func compare(docs, file string, write bool) error {
+	if file == "" {
+		return fmt.Errorf("need -in FILE, a recording")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var rec recording
+	if err := json.Unmarshal(data, &rec); err != nil {
+		return fmt.Errorf("%s: %v", file, err)
+	}
+	texts, blocks, err := readDocs(docs)
+	if err != nil {
+		return err
+	}
+	recorded := map[string]record{}
+	for _, r := range rec.Blocks {
+		recorded[fmt.Sprintf("%s#%d", r.Doc, r.Index)] = r
+	}
+	problems := 0
+	for name, bs := range blocks {
+		changed := false
+		for i, b := range bs {
+			r, ok := recorded[fmt.Sprintf("%s#%d", name, i)]
+			where := fmt.Sprintf("docs/%s:%d", name, b.fence+1)
+			if !ok || !sameCommands(b, r) {
+				fmt.Printf("%s: not in the recording, or its commands changed since; record again\n", where)
+				problems++
+				continue
+			}
+			if write {
+				for k := range b.steps {
+					b.steps[k].output = r.Raw[k].Output
+				}
+				bs[i], changed = b, true
+				continue
+			}
+			if b.options.nocheck {
+				continue
+			}
+			if want, got := normalize(b.render(), b.options), normalize(renderRecorded(r), b.options); want != got {
+				fmt.Printf("%s: the doc shows what the code no longer prints (normalised, - doc + recorded):\n%s", where, lineDiff(want, got))
+				problems++
+			}
+		}
+		if changed {
+			if err := os.WriteFile(filepath.Join(docs, name), []byte(replaceBlocks(texts[name], bs)), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	if problems > 0 {
+		return fmt.Errorf("%d transcript(s) differ from the recording on %s; 'make transcripts' records them again", problems, rec.Machine)
+	}
+	return nil
+}
+
+func sameCommands(b block, r record) bool {
+	if len(b.steps) != len(r.Raw) {
+		return false
+	}
+	for i, c := range b.steps {
+		if c.prompt != r.Raw[i].Prompt || c.text != r.Raw[i].Text {
+			return false
+		}
+	}
+	return true
+}
+
+func renderRecorded(r record) string {
+	var s strings.Builder
+	for _, c := range r.Raw {
+		s.WriteString(c.Prompt + c.Text + "\n" + c.Output)
+	}
+	return s.String()
+}
+
+// lineDiff lists the lines of a and b that differ, position by position.
+func lineDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	var s strings.Builder
+	for i := 0; i < len(al) || i < len(bl); i++ {
+		var x, y string
+		if i < len(al) {
+			x = al[i]
+		}
+		if i < len(bl) {
+			y = bl[i]
+		}
+		if x != y {
+			fmt.Fprintf(&s, "  - %s\n  + %s\n", x, y)
+		}
+	}
+	return s.String()
+}
