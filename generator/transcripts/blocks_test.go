@@ -32,7 +32,7 @@ func TestParseDocFindsCommandsOutputsAndOptions(t *testing.T) {
 func TestScriptFeedsContainerLinesToTheirCommand(t *testing.T) {
 	blocks, _, _ := parseDoc("d.md", doc)
 	s := script(blocks[0])
-	for _, want := range []string{"echo one\n", "bin/step1 run sh <<'RUNT_TRANSCRIPT_EOF'\n", "hostname\n", "RUNT_TRANSCRIPT_EOF\n", mark + " end"} {
+	for _, want := range []string{"{ echo one\n} </dev/null\n", "{ bin/step1 run sh\n} <<'RUNT_TRANSCRIPT_EOF'\n", "hostname\n", "RUNT_TRANSCRIPT_EOF\n", mark + " end"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("script lacks %q:\n%s", want, s)
 		}

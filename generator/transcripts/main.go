@@ -50,7 +50,7 @@ func main() {
 	docs := fs.String("docs", "docs", "the docs directory")
 	file := fs.String("in", "", "the recording to write or check against")
 	out := fs.String("out", "", "where record writes the recording")
-	only := fs.String("only", "", "record only the docs whose names start with this")
+	only := fs.String("only", "", "only the docs whose names start with this")
 	repo := fs.String("repo", ".", "where the commands run (the repository's top)")
 	fs.Parse(os.Args[2:])
 	var err error
@@ -58,7 +58,7 @@ func main() {
 	case "record":
 		err = recordAll(*docs, *repo, *out, *only)
 	case "write", "check":
-		err = compare(*docs, *file, os.Args[1] == "write")
+		err = compare(*docs, *file, *only, os.Args[1] == "write")
 	default:
 		err = fmt.Errorf("unknown command %q (want record, write or check)", os.Args[1])
 	}
@@ -166,7 +166,7 @@ func machine() string {
 
 // compare checks every doc's transcripts against the recording, or, with
 // write, replaces them with it.
-func compare(docs, file string, write bool) error {
+func compare(docs, file, only string, write bool) error {
 	if file == "" {
 		return fmt.Errorf("need -in FILE, a recording")
 	}
@@ -188,6 +188,9 @@ func compare(docs, file string, write bool) error {
 	}
 	problems := 0
 	for name, bs := range blocks {
+		if !strings.HasPrefix(name, only) {
+			continue
+		}
 		changed := false
 		for i, b := range bs {
 			r, ok := recorded[fmt.Sprintf("%s#%d", name, i)]

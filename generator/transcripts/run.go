@@ -26,12 +26,21 @@ func markCommand(label string) string {
 
 var markLine = regexp.MustCompile(mark + ` (\d+|end)\n`)
 
-// script is the bash script that runs b, and, in stdin mode, the input
-// that bash reads as it would read a keyboard.
+// script is the bash script that runs b. Bash reads it from its stdin, as
+// it reads what a learner types, so its messages name "bash", and ps shows
+// no script of ours. Each command gets a stdin of its own: the container-
+// shell lines under it, as a here document, or else /dev/null (the terminal
+// with tty). In stdin mode commands read the script itself, as typed input.
 func script(b block) string {
+	input := " </dev/null"
 	var s strings.Builder
+	if b.options.tty {
+		// The terminal by its own name (/dev/pts/N), as a shell's stdin is.
+		s.WriteString("runt_tty=$(readlink /proc/$$/fd/1)\n")
+		input = ` <"$runt_tty"`
+	}
 	if b.options.setup != "" {
-		s.WriteString("{ " + b.options.setup + "\n} >/dev/null 2>&1\n")
+		s.WriteString("{ " + b.options.setup + "\n} >/dev/null 2>&1 </dev/null\n")
 	}
 	for i := 0; i < len(b.steps); i++ {
 		c := b.steps[i]
@@ -40,17 +49,15 @@ func script(b block) string {
 			s.WriteString(c.text + "\n")
 			continue
 		}
-		// A host command reads the container-shell lines under it, each
-		// preceded by its mark, or nothing.
 		j := i + 1
 		for j < len(b.steps) && b.steps[j].prompt != prompts[0] {
 			j++
 		}
 		if j == i+1 {
-			s.WriteString(c.text + "\n")
+			s.WriteString("{ " + c.text + "\n}" + input + "\n")
 			continue
 		}
-		s.WriteString(c.text + " <<'RUNT_TRANSCRIPT_EOF'\n")
+		s.WriteString("{ " + c.text + "\n} <<'RUNT_TRANSCRIPT_EOF'\n")
 		for k := i + 1; k < j; k++ {
 			s.WriteString(markCommand(strconv.Itoa(k)) + b.steps[k].text + "\n")
 		}
@@ -59,7 +66,7 @@ func script(b block) string {
 	}
 	s.WriteString(markCommand("end"))
 	if b.options.cleanup != "" {
-		s.WriteString("{ " + b.options.cleanup + "\n} >/dev/null 2>&1\n")
+		s.WriteString("{ " + b.options.cleanup + "\n} >/dev/null 2>&1 </dev/null\n")
 	}
 	return s.String()
 }
@@ -72,20 +79,15 @@ func runBlock(b block, dir, tmp string) (block, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b.options.timeout)*time.Second)
 	defer cancel()
-	// bash -c, not bash FILE: its messages then name "bash", as a
-	// learner's shell does, not a file of ours.
 	var cmd *exec.Cmd
-	switch {
-	case b.options.tty:
-		// script(1) gives bash a terminal; its stdin is a pipe that stays
-		// silent until the end, as a terminal nobody types into.
-		cmd = exec.CommandContext(ctx, "script", "-qec", `bash -c "$(cat `+file+`)"`, "/dev/null")
+	if b.options.tty {
+		// script(1) gives bash a terminal, which the commands read; script's
+		// own stdin stays silent until the end, a terminal nobody types into.
+		cmd = exec.CommandContext(ctx, "script", "-qec", "bash -s <"+file, "/dev/null")
 		cmd.Stdin = silence(ctx)
-	case b.options.stdin:
-		cmd = exec.CommandContext(ctx, "bash")
+	} else {
+		cmd = exec.CommandContext(ctx, "bash", "-s")
 		cmd.Stdin = strings.NewReader(script(b))
-	default:
-		cmd = exec.CommandContext(ctx, "bash", "-c", script(b))
 	}
 	cmd.Dir = dir
 	var out bytes.Buffer
