@@ -23,6 +23,8 @@ import (
 //	<!-- transcript unordered -->       lines may come in another order (parallel runs)
 //	<!-- transcript nocheck -->         recorded and shown, never compared: output
 //	                                    that differs from run to run in its shape
+//	<!-- transcript continues -->       runs in the shell of the transcript before it,
+//	                                    with its variables and background jobs
 //
 // A command is a line that starts with a prompt: "# " for the host's root
 // shell, "/ # " for a shell inside a container, which reads them: they are
@@ -44,6 +46,7 @@ type options struct {
 	tty, stdin     bool
 	unordered      bool
 	nocheck        bool
+	continues      bool
 	timeout        int
 	setup, cleanup string
 	vary           *regexp.Regexp
@@ -71,8 +74,10 @@ func parseOptions(s string) (options, error) {
 				o.unordered = true
 			case "nocheck":
 				o.nocheck = true
+			case "continues":
+				o.continues = true
 			default:
-				return o, fmt.Errorf("transcript option %q: unknown (want tty, stdin, unordered, nocheck, timeout=, setup=, cleanup=, vary=)", word)
+				return o, fmt.Errorf("transcript option %q: unknown (want tty, stdin, unordered, nocheck, continues, timeout=, setup=, cleanup=, vary=)", word)
 			}
 			s = rest
 			continue
@@ -104,7 +109,7 @@ func parseOptions(s string) (options, error) {
 			}
 			o.vary = re
 		default:
-			return o, fmt.Errorf("transcript option %q: unknown (want tty, stdin, unordered, nocheck, timeout=, setup=, cleanup=, vary=)", key)
+			return o, fmt.Errorf("transcript option %q: unknown (want tty, stdin, unordered, nocheck, continues, timeout=, setup=, cleanup=, vary=)", key)
 		}
 	}
 	return o, nil

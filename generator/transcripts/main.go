@@ -99,6 +99,12 @@ func recordAll(docs, repo, out, only string) error {
 	if out == "" {
 		return fmt.Errorf("record needs -out FILE")
 	}
+	// Transcripts run as root and do what the docs do: fork bombs, cgroups
+	// made by hand, pivot_root in a shell. They belong in the recording VM
+	// (make transcripts), which sets this; anywhere else, set it knowingly.
+	if os.Getenv("RUNT_RECORDING_MACHINE") == "" {
+		return fmt.Errorf("record runs the docs' commands as root; it belongs in the recording VM ('make transcripts'); set RUNT_RECORDING_MACHINE=1 to run it here anyway")
+	}
 	_, blocks, err := readDocs(docs)
 	if err != nil {
 		return err
@@ -119,21 +125,35 @@ func recordAll(docs, repo, out, only string) error {
 		if !strings.HasPrefix(name, only) {
 			continue
 		}
-		for i, b := range blocks[name] {
+		bs := blocks[name]
+		for i := 0; i < len(bs); {
+			// A block and those that continue it run as one.
+			j := i + 1
+			group := bs[i]
+			for j < len(bs) && bs[j].options.continues {
+				group.steps = append(append([]command(nil), group.steps...), bs[j].steps...)
+				group.options.timeout += bs[j].options.timeout
+				j++
+			}
 			start := time.Now()
-			ran, err := runBlock(b, repo, tmp)
+			ran, err := runBlock(group, repo, tmp)
 			took := time.Since(start).Seconds()
-			fmt.Fprintf(os.Stderr, "%s #%d (line %d): %.1f s\n", name, i, b.fence+1, took)
+			fmt.Fprintf(os.Stderr, "%s #%d-%d (line %d): %.1f s\n", name, i, j-1, bs[i].fence+1, took)
 			if err != nil {
 				fmt.Fprintln(os.Stderr, err)
 				failed++
+				i = j
 				continue
 			}
-			r := record{Doc: name, Index: i, Seconds: took}
-			for _, c := range ran.steps {
-				r.Raw = append(r.Raw, rawStep{c.prompt, c.text, c.output})
+			for k := i; k < j; k++ {
+				r := record{Doc: name, Index: k, Seconds: took}
+				for _, c := range ran.steps[:len(bs[k].steps)] {
+					r.Raw = append(r.Raw, rawStep{c.prompt, c.text, c.output})
+				}
+				ran.steps = ran.steps[len(bs[k].steps):]
+				rec.Blocks = append(rec.Blocks, r)
 			}
-			rec.Blocks = append(rec.Blocks, r)
+			i = j
 		}
 	}
 	data, err := json.MarshalIndent(rec, "", " ")
@@ -247,20 +267,36 @@ func renderRecorded(r record) string {
 	return s.String()
 }
 
-// lineDiff lists the lines of a and b that differ, position by position.
+// lineDiff shows how b differs from a, line by line ("-" only in a, "+"
+// only in b), from a longest common subsequence.
 func lineDiff(a, b string) string {
 	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	// lcs[i][j]: length of the longest common subsequence of al[i:] and bl[j:].
+	lcs := make([][]int, len(al)+1)
+	for i := range lcs {
+		lcs[i] = make([]int, len(bl)+1)
+	}
+	for i := len(al) - 1; i >= 0; i-- {
+		for j := len(bl) - 1; j >= 0; j-- {
+			if al[i] == bl[j] {
+				lcs[i][j] = lcs[i+1][j+1] + 1
+			} else {
+				lcs[i][j] = max(lcs[i+1][j], lcs[i][j+1])
+			}
+		}
+	}
 	var s strings.Builder
-	for i := 0; i < len(al) || i < len(bl); i++ {
-		var x, y string
-		if i < len(al) {
-			x = al[i]
-		}
-		if i < len(bl) {
-			y = bl[i]
-		}
-		if x != y {
-			fmt.Fprintf(&s, "  - %s\n  + %s\n", x, y)
+	i, j := 0, 0
+	for i < len(al) || j < len(bl) {
+		switch {
+		case i < len(al) && j < len(bl) && al[i] == bl[j]:
+			i, j = i+1, j+1
+		case j < len(bl) && (i == len(al) || lcs[i][j+1] >= lcs[i+1][j]):
+			fmt.Fprintf(&s, "  + %s\n", bl[j])
+			j++
+		default:
+			fmt.Fprintf(&s, "  - %s\n", al[i])
+			i++
 		}
 	}
 	return s.String()

@@ -26,7 +26,14 @@ var normalizations = []struct {
 	{"pipe or socket inode", regexp.MustCompile(`(pipe|socket):\[\d+\]`), "$1:[<n>]"},
 	{"bash's job report", regexp.MustCompile(`bash: line \d+: \d+ `), "bash: line <n>: <pid> "},
 	{"bash's line", regexp.MustCompile(`bash: line \d+:`), "bash: line <n>:"},
+	{"mount ids in mountinfo", regexp.MustCompile(`(?m)^\d+ \d+ \d+:\d+ `), "<mount> "},
 }
+
+// Columns of ps, ls and the like are padded to the width of their numbers.
+var (
+	spaces = regexp.MustCompile(`[ \t]+`)
+	edges  = regexp.MustCompile(`(?m)^ | $`)
+)
 
 // normalize applies every normalization to text, then the block's own.
 func normalize(text string, o options) string {
@@ -36,6 +43,7 @@ func normalize(text string, o options) string {
 	if o.vary != nil {
 		text = o.vary.ReplaceAllString(text, "<varies>")
 	}
+	text = edges.ReplaceAllString(spaces.ReplaceAllString(text, " "), "")
 	text = strings.TrimRight(text, "\n")
 	if o.unordered {
 		lines := strings.Split(text, "\n")
