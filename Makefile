@@ -33,7 +33,7 @@ BANNER_5 := step 5: an overlay over the read-only rootfs; your writes go to the 
 BANNER_6 := step 6: a network of its own (veth, bridge runt0, NAT). Try: ip addr, ip route, cat /etc/hosts.
 BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS='--memory 64m --pids 50'). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
 
-.PHONY: all bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
+.PHONY: all doctor reset-host bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
 all: build
 
 ## deps: install every system package the workshop needs (idempotent)
@@ -45,6 +45,15 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@bash .ci/ensure-go.sh
+
+## doctor: check this machine before step 0, one line per check (changes nothing)
+doctor:
+	@bash host/doctor.sh
+
+## reset-host: remove everything the workshop leaves on this machine (bridge, nft table,
+## cgroup parents, /run/runt, RUNT_DATA with the root filesystems, ip_forward if it set it)
+reset-host:
+	@bash host/reset.sh
 
 ## build: bin/stepN for every step, and bin/escape
 build:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"path/filepath"
 
 	"github.com/vishvananda/netlink"
 	"github.com/vishvananda/netns"
@@ -154,7 +155,11 @@ func ensureBridge() (netlink.Link, error) {
 		return nil, err
 	}
 	// Routing between the bridge and the host's other links is forwarding,
-	// off by default. It is a host-wide switch, and it stays on.
+	// off by default. It is a host-wide switch, and it stays on; the runtime
+	// that turns it on notes so, for make reset-host to turn it off again.
+	if old, _ := os.ReadFile("/proc/sys/net/ipv4/ip_forward"); string(old) == "0\n" {
+		_ = os.WriteFile(filepath.Join(stateDir, "ip_forward-was-off"), nil, 0o644)
+	}
 	if err := writeSysctl("net/ipv4/ip_forward", "1"); err != nil {
 		return nil, err
 	}
