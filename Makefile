@@ -106,17 +106,18 @@ test: deps rootfs build unit
 bench: deps rootfs build
 	@bash tests/bench.sh
 
-## generate: write steps/, go.work and the excerpts in docs/ from source/
+## generate: write steps/, go.work, the excerpts and figures in docs/ and CONTRACT.md from source/ and tests/
 generate:
-	@cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -tests ../tests -out ..
+	@cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -tests ../tests -contract ../CONTRACT.md -out ..
 
-## check-generated: fail if steps/, go.work or docs/ differ from what source/ generates
+## check-generated: fail if steps/, go.work, docs/ or CONTRACT.md differ from what source/ and tests/ generate
 check-generated:
 	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
-	(cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -tests ../tests -out $$tmp) && \
+	(cd generator && GOWORK=off $(GO) run . -src ../source -docs ../docs -tests ../tests -contract ../CONTRACT.md -out $$tmp) && \
 	diff -ru steps $$tmp/steps && diff -u go.work $$tmp/go.work && \
 	for f in docs/*.md; do diff -u $$f $$tmp/$$f || exit 1; done && \
-	echo "check-generated: steps/, go.work and docs/ match source/"
+	diff -u CONTRACT.md $$tmp/CONTRACT.md && \
+	echo "check-generated: steps/, go.work, docs/ and CONTRACT.md match source/ and tests/"
 
 ## lint: gofmt, go vet on every module, and an arm64 build of every step
 ## (source/ must be gofmt-clean itself, and the generator refuses a step that is not)

@@ -13,23 +13,32 @@ import (
 //	                                        else its declaration named chroot
 //	<!-- code 01-chroot/escape/main.go -->  the whole file
 //
-// and figures derived from the code with a marker followed by a fenced block or
-// a bullet list:
+// and figures derived from the code with a marker followed by a fenced block, a
+// bullet list or a table:
 //
 //	<!-- figure diff-stat 3 -->    what make diff-3 prints first: the files step 3 changed
 //	<!-- figure properties 3 -->   the properties step 3 adds, one bullet each
+//	<!-- figure contract -->       every top-level constant of tests/contract_test.go:
+//	                               a table of its name, value and doc comment
+//	<!-- figure faults -->         the fault points of tests/contract_test.go: a table
+//	                               of each one's step, name and line comment
+//
+// A figure is "figure KIND" or "figure KIND ARG": diff-stat and properties take
+// a step number as ARG, contract and faults take no ARG (they describe the
+// suite, not one step).
 //
 // The generator rewrites the block under each marker (or adds one), so an
 // excerpt or a figure always shows exactly what the code holds.
 var (
 	codeMarker   = regexp.MustCompile(`^<!-- code (\S+?)(?:#(\S+))? -->$`)
-	figureMarker = regexp.MustCompile(`^<!-- figure (\S+) (\S+) -->$`)
+	figureMarker = regexp.MustCompile(`^<!-- figure (\S+)(?: (\S+))? -->$`)
 )
 
 // lookup returns the lines of one excerpt: step/file for a whole file, with region for a region.
 type lookup func(stepFile, region string) ([]string, error)
 
-// drawer returns the lines of one figure, its fence or bullets included.
+// drawer returns the lines of one figure, its fence, bullets or table rows
+// included; arg is "" for a figure without one.
 type drawer func(kind, arg string) ([]string, error)
 
 // refreshExcerpts rewrites every excerpt and figure in doc (named name, for errors).
@@ -66,8 +75,8 @@ func refreshExcerpts(name, doc string, find lookup, draw drawer) (string, error)
 }
 
 // blockEnd is the index of the first line after the block that starts at
-// lines[i], if one does: a fenced block, or a bullet list (with its
-// indented continuation lines). Without a block it is i.
+// lines[i], if one does: a fenced block, a bullet list (with its indented
+// continuation lines), or a table. Without a block it is i.
 func blockEnd(lines []string, i int) (int, error) {
 	switch {
 	case i < len(lines) && strings.HasPrefix(lines[i], "```"):
@@ -82,6 +91,12 @@ func blockEnd(lines []string, i int) (int, error) {
 	case i < len(lines) && strings.HasPrefix(lines[i], "- "):
 		end := i + 1
 		for end < len(lines) && (strings.HasPrefix(lines[end], "- ") || strings.HasPrefix(lines[end], "  ")) {
+			end++
+		}
+		return end, nil
+	case i < len(lines) && strings.HasPrefix(lines[i], "|"):
+		end := i + 1
+		for end < len(lines) && strings.HasPrefix(lines[end], "|") {
 			end++
 		}
 		return end, nil

@@ -21,20 +21,34 @@ func figures(out, tests string, steps []step) (drawer, error) {
 	if err != nil {
 		return nil, err
 	}
+	contract, err := readContract(filepath.Join(tests, contractFile))
+	if err != nil {
+		return nil, err
+	}
 	return func(kind, arg string) ([]string, error) {
-		n, err := strconv.Atoi(arg)
-		if err != nil || n < 0 || n >= len(steps) {
-			return nil, fmt.Errorf("figure %s %s: want a step number from 0 to %d", kind, arg, len(steps)-1)
-		}
+		marker := strings.TrimSpace("figure " + kind + " " + arg)
 		switch kind {
-		case "diff-stat":
-			if n == 0 {
-				return nil, fmt.Errorf("figure diff-stat 0: step 0 has no step before it")
+		case "contract", "faults":
+			if arg != "" {
+				return nil, fmt.Errorf("%s: %s takes no argument", marker, kind)
 			}
-			return diffStat(out, steps[n-1], steps[n])
-		case "properties":
+			if kind == "contract" {
+				return contract.constantsTable(), nil
+			}
+			return contract.faultsTable()
+		case "diff-stat", "properties":
+			n, err := strconv.Atoi(arg)
+			if err != nil || n < 0 || n >= len(steps) {
+				return nil, fmt.Errorf("%s: want a step number from 0 to %d", marker, len(steps)-1)
+			}
+			if kind == "diff-stat" {
+				if n == 0 {
+					return nil, fmt.Errorf("%s: step 0 has no step before it", marker)
+				}
+				return diffStat(out, steps[n-1], steps[n])
+			}
 			if len(props[n]) == 0 {
-				return nil, fmt.Errorf("figure properties %d: the suite has no property of step %d", n, n)
+				return nil, fmt.Errorf("%s: the suite has no property of step %d", marker, n)
 			}
 			var bullets []string
 			for _, p := range props[n] {
@@ -42,7 +56,7 @@ func figures(out, tests string, steps []step) (drawer, error) {
 			}
 			return bullets, nil
 		}
-		return nil, fmt.Errorf("figure %s: unknown (want diff-stat or properties)", kind)
+		return nil, fmt.Errorf("%s: unknown kind (want diff-stat, properties, contract or faults)", marker)
 	}, nil
 }
 

@@ -3,10 +3,11 @@
 // source/ holds the code of all steps at once. Marker lines (see markers.go) say
 // which lines belong to which steps; source/steps.txt lists the steps. For each
 // step the generator writes steps/NN-name/ with the markers removed, and it
-// refreshes the code excerpts in docs/*.md from the same snapshots, so neither the
-// steps nor the docs can drift from the source.
+// refreshes the code excerpts and figures in docs/*.md and CONTRACT.md from the
+// same snapshots and from the property suite, so neither the steps nor the docs
+// can drift from the source and the suite.
 //
-//	make generate         regenerate steps/, go.work and docs/ in place
+//	make generate         regenerate steps/, go.work, docs/ and CONTRACT.md in place
 //	make check-generated  regenerate into a temporary directory and compare
 package main
 
@@ -36,16 +37,17 @@ type step struct {
 func main() {
 	src := flag.String("src", "source", "annotated source directory")
 	docs := flag.String("docs", "docs", "docs directory whose excerpts are refreshed")
-	tests := flag.String("tests", "tests", "the property suite, for the docs' lists of properties")
-	out := flag.String("out", ".", "where steps/ and docs/ are written")
+	tests := flag.String("tests", "tests", "the property suite, for the docs' lists of properties and the contract")
+	contract := flag.String("contract", "", "a markdown file refreshed like the docs and written to the top of -out (CONTRACT.md); none if empty")
+	out := flag.String("out", ".", "where steps/, docs/ and the -contract file are written")
 	flag.Parse()
-	if err := generate(*src, *docs, *tests, *out); err != nil {
+	if err := generate(*src, *docs, *tests, *contract, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "generator:", err)
 		os.Exit(1)
 	}
 }
 
-func generate(src, docs, tests, out string) error {
+func generate(src, docs, tests, contract, out string) error {
 	steps, err := readSteps(filepath.Join(src, "steps.txt"))
 	if err != nil {
 		return err
@@ -80,7 +82,38 @@ func generate(src, docs, tests, out string) error {
 	if err != nil {
 		return err
 	}
-	return refreshDocs(docs, filepath.Join(out, "docs"), steps, files, draw)
+	pages, err := docPages(docs, filepath.Join(out, "docs"))
+	if err != nil {
+		return err
+	}
+	if contract != "" {
+		name := filepath.Base(contract)
+		pages = append(pages, page{name: name, in: contract, out: filepath.Join(out, name)})
+	}
+	return refreshDocs(pages, steps, files, draw)
+}
+
+// page is one markdown file whose excerpts and figures are refreshed: name
+// (for errors), where it is read from, and where it is written.
+type page struct {
+	name, in, out string
+}
+
+// docPages lists every markdown file in docs, in the order of their names,
+// each written to the same name in outDocs.
+func docPages(docs, outDocs string) ([]page, error) {
+	entries, err := os.ReadDir(docs)
+	if err != nil {
+		return nil, fmt.Errorf("reading docs: %w", err)
+	}
+	var pages []page
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".md") {
+			pages = append(pages, page{name: "docs/" + e.Name(), in: filepath.Join(docs, e.Name()), out: filepath.Join(outDocs, e.Name())})
+		}
+	}
+	sort.Slice(pages, func(i, j int) bool { return pages[i].name < pages[j].name })
+	return pages, nil
 }
 
 // goWork ties every step, the generator and the property suite into one
@@ -196,10 +229,9 @@ func filterSum(sum, mod string) string {
 	return out.String()
 }
 
-// refreshDocs copies every markdown file from docs to outDocs with its
-// excerpts and figures rewritten, and fails if a "//@ doc" region of the
-// source is used by no doc.
-func refreshDocs(docs, outDocs string, steps []step, files map[string]string, draw drawer) error {
+// refreshDocs copies every page with its excerpts and figures rewritten, and
+// fails if a "//@ doc" region of the source is used by no page.
+func refreshDocs(pages []page, steps []step, files map[string]string, draw drawer) error {
 	used := map[string]bool{} // "file#region"
 	byDir := map[string]step{}
 	for _, s := range steps {
@@ -232,27 +264,16 @@ func refreshDocs(docs, outDocs string, steps []step, files map[string]string, dr
 		return nil, fmt.Errorf("excerpt %s#%s: no region and no declaration of that name in that step", stepFile, region)
 	}
 
-	entries, err := os.ReadDir(docs)
-	if err != nil {
-		return fmt.Errorf("reading docs: %w", err)
-	}
-	var names []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".md") {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		data, err := os.ReadFile(filepath.Join(docs, name))
+	for _, p := range pages {
+		data, err := os.ReadFile(p.in)
 		if err != nil {
 			return err
 		}
-		doc, err := refreshExcerpts("docs/"+name, string(data), find, draw)
+		doc, err := refreshExcerpts(p.name, string(data), find, draw)
 		if err != nil {
 			return err
 		}
-		if err := writeFile(filepath.Join(outDocs, name), doc); err != nil {
+		if err := writeFile(p.out, doc); err != nil {
 			return err
 		}
 	}

@@ -10,5 +10,6 @@
 //
 // Files: suite_test.go (the registry and the runner), runtime_test.go (driving
 // the binary), host_test.go (what the host looks like, to prove nothing is left
-// behind), stepN_test.go (the properties of step N).
+// behind), contract_test.go (every name the suite relies on, which CONTRACT.md
+// shows), stepN_test.go (the properties of step N).
 package tests

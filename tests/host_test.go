@@ -13,9 +13,6 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
-// stateDir is where the runtime keeps host-wide state while containers run.
-const stateDir = "/run/runt"
-
 // hostState is everything a run of the runtime could leave behind on the host.
 // Later steps add what they create (cgroups, links, firewall rules).
 type hostState struct {
@@ -38,7 +35,7 @@ func snapshotHost(t *testing.T) hostState {
 			if err != nil {
 				return nil // a directory that vanished while we walked is not left behind
 			}
-			if path == filepath.Join(root, "rootfs") {
+			if path == filepath.Join(root, rootfsDir) {
 				return fs.SkipDir
 			}
 			// Top-level directories (containers/, ...) may stay by design; what
@@ -52,8 +49,8 @@ func snapshotHost(t *testing.T) hostState {
 	}
 	// The runtime keeps container cgroups under "runt": /sys/fs/cgroup/runt/ID
 	// on v2, /sys/fs/cgroup/CONTROLLER/runt/ID on v1.
-	v2, _ := filepath.Glob("/sys/fs/cgroup/runt/*/cgroup.procs")
-	v1, _ := filepath.Glob("/sys/fs/cgroup/*/runt/*/cgroup.procs")
+	v2, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", cgroupParent, "*", "cgroup.procs"))
+	v1, _ := filepath.Glob(filepath.Join("/sys/fs/cgroup", "*", cgroupParent, "*", "cgroup.procs"))
 	var cgroups []string
 	for _, procs := range append(v2, v1...) {
 		cgroups = append(cgroups, filepath.Dir(procs))
@@ -61,13 +58,13 @@ func snapshotHost(t *testing.T) hostState {
 	var links []string
 	if all, err := netlink.LinkList(); err == nil {
 		for _, l := range all {
-			if l.Attrs().Name != "runt0" {
+			if l.Attrs().Name != bridgeName {
 				links = append(links, l.Attrs().Name)
 			}
 		}
 	}
 	var rules []string
-	if out, err := exec.Command("nft", "list", "table", "ip", "runt").Output(); err == nil {
+	if out, err := exec.Command("nft", "list", "table", nftFamily, nftTable).Output(); err == nil {
 		for _, line := range strings.Split(string(out), "\n") {
 			if strings.Contains(line, "comment") {
 				rules = append(rules, strings.TrimSpace(line))

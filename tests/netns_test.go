@@ -83,7 +83,7 @@ func (h *testHost) in(t *testing.T, f func()) {
 }
 
 // containerIP is the line "A.B.C.D/N" a container prints with printIP.
-const printIP = "ip -4 -o addr show dev eth0 | awk '{print $4}'"
+const printIP = "ip -4 -o addr show dev " + containerLink + " | awk '{print $4}'"
 
 func parseIP(t *testing.T, line string) string {
 	t.Helper()

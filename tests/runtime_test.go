@@ -243,17 +243,17 @@ func childPIDs(t *testing.T, pid int) []int {
 
 // dataDir is where the runtime keeps root filesystems and state.
 func dataDir() string {
-	if d := os.Getenv("RUNT_DATA"); d != "" {
+	if d := os.Getenv(envData); d != "" {
 		return d
 	}
-	return "/var/lib/runt"
+	return defaultDataDir
 }
 
 // busybox is the rootfs "make rootfs" builds, which the runtime uses by default.
 func busybox(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join(dataDir(), "rootfs", "busybox")
-	_, err := os.Stat(filepath.Join(dir, "runt-rootfs"))
+	dir := filepath.Join(dataDir(), busyboxRootfs)
+	_, err := os.Stat(filepath.Join(dir, rootfsMarker))
 	need(t, err == nil, "no busybox rootfs at "+dir+"; run 'make rootfs'")
 	return dir
 }

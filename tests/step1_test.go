@@ -36,9 +36,9 @@ var _ = prop(1, "a host file outside the rootfs is not visible", func(t *testing
 })
 
 var _ = prop(1, "without --rootfs the busybox rootfs is used", func(t *testing.T) {
-	want, err := os.ReadFile(filepath.Join(busybox(t), "runt-rootfs"))
+	want, err := os.ReadFile(filepath.Join(busybox(t), rootfsMarker))
 	require.NoError(t, err)
-	r := run(t, "run", "cat", "/runt-rootfs")
+	r := run(t, "run", "cat", "/"+rootfsMarker)
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.Equal(t, string(want), r.stdout)
 })

@@ -24,7 +24,7 @@ var _ = prop(3, "the step-1 chroot escape no longer reaches the host", func(t *t
 	require.NoError(t, os.WriteFile(hostMarker, []byte("host"), 0o644))
 
 	r := run(t, "run", "--rootfs", rootfs, "/bin/escape", "/bin/sh", "-c",
-		"test -e "+hostMarker+" && echo reached-host || cat /runt-rootfs")
+		"test -e "+hostMarker+" && echo reached-host || cat /"+rootfsMarker)
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.NotContains(t, r.stdout, "reached-host")
 	assert.Contains(t, r.stdout, "busybox rootfs", "after the escape, / is still the rootfs")
@@ -88,7 +88,7 @@ var _ = prop(3, "containers sharing a rootfs start together without colliding", 
 	const n = 10
 	results := make(chan result, n)
 	for i := 0; i < n; i++ {
-		go func() { results <- runQuiet(bin, "run", "cat", "/runt-rootfs") }()
+		go func() { results <- runQuiet(bin, "run", "cat", "/"+rootfsMarker) }()
 	}
 	for i := 0; i < n; i++ {
 		r := <-results
@@ -134,7 +134,7 @@ var _ = prop(3, "a read-only rootfs runs, and the runtime writes nothing into th
 	script := `set -e
 mount --bind "$ROOTFS" "$ROOTFS"
 mount -o remount,bind,ro "$ROOTFS"
-"$BIN" run --rootfs "$ROOTFS" sh -c 'cat /runt-rootfs; touch /probe 2>/dev/null || echo read-only'`
+"$BIN" run --rootfs "$ROOTFS" sh -c 'cat /` + rootfsMarker + `; touch /probe 2>/dev/null || echo read-only'`
 	cmd := exec.Command("unshare", "--mount", "--propagation", "private", "sh", "-c", script)
 	cmd.Env = append(os.Environ(), "ROOTFS="+rootfs, "BIN="+bin)
 	out, err := cmd.CombinedOutput()
@@ -160,7 +160,7 @@ func names(entries []os.DirEntry) []string {
 // unless RUNT_ESCAPE names one already built (as in the test VM, which has no Go).
 func buildEscape(t *testing.T) string {
 	t.Helper()
-	if prebuilt := os.Getenv("RUNT_ESCAPE"); prebuilt != "" {
+	if prebuilt := os.Getenv(envEscape); prebuilt != "" {
 		return prebuilt
 	}
 	out := filepath.Join(t.TempDir(), "escape")

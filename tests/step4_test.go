@@ -2,6 +2,7 @@ package tests
 
 import (
 	"bufio"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -39,7 +40,7 @@ var _ = prop(4, "a process allocating past --memory is OOM-killed and reported",
 	// dd allocates its 100 MiB block and fills it; the limit is 32 MiB.
 	r := run(t, "run", "--memory", "32m", "sh", "-c", "exec dd if=/dev/zero of=/dev/null bs=100M count=1")
 	assert.Equal(t, 137, r.status, "stderr: %s", r.stderr)
-	assert.Contains(t, r.stderr, "container killed: out of memory (limit 32 MiB)")
+	assert.Contains(t, r.stderr, fmt.Sprintf(oomReport, 32))
 	// The host is unaffected: this test process and a new one run on.
 	assert.Equal(t, 0, run(t, "run", "true").status)
 	assertNothingLeftBehind(t, before)
@@ -155,17 +156,6 @@ var _ = prop(4, "bad limits are refused with one line that says the accepted for
 	}
 })
 
-// faultPoints are the phases at which the runtime can be told to SIGKILL
-// itself (RUNT_FAULT=NAME, see CONTRACT.md), with the step that adds each.
-var faultPoints = []struct {
-	step int
-	name string
-}{
-	{4, "recorded"}, {5, "overlay"}, {6, "leased"}, {6, "etc"}, {4, "cgroup"}, {4, "sentinel"},
-	{4, "joined"}, {6, "veth"}, {4, "started"},
-	{4, "teardown-cgroup"}, {6, "teardown-network"}, {5, "teardown-overlay"}, {4, "teardown-done"},
-}
-
 var _ = prop(4, "a runtime killed at any phase of start or teardown leaves nothing after the next run", func(t *testing.T) {
 	before := snapshotHost(t)
 	// A rootfs of the test's own: in steps 3 and 4 the container pivots
@@ -179,7 +169,7 @@ var _ = prop(4, "a runtime killed at any phase of start or teardown leaves nothi
 		if f.step > step {
 			continue
 		}
-		r := runWith(t, runOpts{env: []string{"RUNT_FAULT=" + f.name}}, append(args, "true")...)
+		r := runWith(t, runOpts{env: []string{envFault + "=" + f.name}}, append(args, "true")...)
 		assert.Equal(t, -1, r.status, "RUNT_FAULT=%s: the runtime should have died by SIGKILL; stderr: %s", f.name, r.stderr)
 		assert.Equal(t, 0, run(t, "run", "true").status, "the next run after a crash at %s", f.name)
 		assertNothingLeftBehind(t, before)

@@ -50,7 +50,7 @@ func treeSum(t *testing.T, dir string) []string {
 	return sum
 }
 
-var keptUpper = regexp.MustCompile(`kept the container's changes in (\S+)`)
+var keptUpper = regexp.MustCompile(regexp.QuoteMeta(keptReport) + `(\S+)`)
 
 // runKeep runs a script with --keep and returns the kept upper directory,
 // removed again when the test ends.
@@ -124,7 +124,7 @@ var _ = prop(5, "several lower directories stack, the first on top", func(t *tes
 	top := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(top, "etc"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(top, "etc", "os-release"), []byte("ID=top\n"), 0o644))
-	r := run(t, "run", "--rootfs", top+":"+busybox(t), "sh", "-c", "cat /etc/os-release; cat /runt-rootfs")
+	r := run(t, "run", "--rootfs", top+":"+busybox(t), "sh", "-c", "cat /etc/os-release; cat /"+rootfsMarker)
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.True(t, strings.HasPrefix(r.stdout, "ID=top\n"), "the top layer wins: %q", r.stdout)
 	assert.Contains(t, r.stdout, "busybox rootfs", "the lower layer shows through")
@@ -166,9 +166,9 @@ var _ = prop(5, "--keep keeps the changes even when the runtime is killed with S
 	id := c.lines.Text() // the hostname defaults to the container's id
 	c.killRuntime(t)
 	assert.Equal(t, 0, run(t, "run", "true").status) // the reaper runs here
-	dir := filepath.Join(dataDir(), "containers", id)
+	dir := filepath.Join(dataDir(), containersDir, id)
 	defer os.RemoveAll(dir)
-	data, err := os.ReadFile(filepath.Join(dir, "upper", "made-inside"))
+	data, err := os.ReadFile(filepath.Join(dir, upperDir, "made-inside"))
 	require.NoError(t, err, "the reaper removed a kept container's changes")
 	assert.Equal(t, "kept\n", string(data))
 	require.NoError(t, os.RemoveAll(dir))
@@ -181,41 +181,41 @@ var _ = prop(5, "overlay options too long for the kernel blame what is long: her
 	data := t.TempDir() + strings.Repeat("/"+strings.Repeat("d", 200), 10)
 	require.NoError(t, os.MkdirAll(data, 0o755))
 	before := snapshotHost(t)
-	r := runWith(t, runOpts{env: []string{"RUNT_DATA=" + data}}, "run", "--rootfs", busybox(t), "true")
+	r := runWith(t, runOpts{env: []string{envData + "=" + data}}, "run", "--rootfs", busybox(t), "true")
 	assert.NotZero(t, r.status)
 	assertOneLine(t, r.stderr)
-	assert.Contains(t, r.stderr, "RUNT_DATA")
+	assert.Contains(t, r.stderr, envData)
 	assert.NotContains(t, r.stderr, "lower")
-	left, _ := os.ReadDir(filepath.Join(data, "containers"))
+	left, _ := os.ReadDir(filepath.Join(data, containersDir))
 	assert.Empty(t, left, "container directories left under the long RUNT_DATA")
 	assertNothingLeftBehind(t, before)
 })
 
 var _ = prop(5, "a command missing from the rootfs is refused without naming the container's throwaway overlay", func(t *testing.T) {
 	r := badInput(t, []string{"no-such-command", "not found"}, "run", "no-such-command")
-	assert.NotContains(t, r.stderr, "merged")
-	assert.NotContains(t, r.stderr, filepath.Join(dataDir(), "containers"))
+	assert.NotContains(t, r.stderr, mergedDir)
+	assert.NotContains(t, r.stderr, filepath.Join(dataDir(), containersDir))
 })
 
 var _ = prop(5, "after a reboot, the next run removes what running containers left in the data directory, and keeps what --keep asked for", func(t *testing.T) {
 	// A reboot empties /run (the records), and takes processes, mounts,
 	// cgroups and links with it; what stays is the data directory, as
 	// made here: two containers that were running, one of them with --keep.
-	containers := filepath.Join(dataDir(), "containers")
+	containers := filepath.Join(dataDir(), containersDir)
 	plain, kept := filepath.Join(containers, "0000feedc0de"), filepath.Join(containers, "0000feedbeef")
 	for _, dir := range []string{plain, kept} {
-		for _, sub := range []string{"upper", "work/work", "merged"} {
+		for _, sub := range []string{upperDir, workDir + "/work", mergedDir} {
 			require.NoError(t, os.MkdirAll(filepath.Join(dir, sub), 0o755))
 		}
-		require.NoError(t, os.WriteFile(filepath.Join(dir, "upper", "written-before-reboot"), nil, 0o644))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, upperDir, "written-before-reboot"), nil, 0o644))
 	}
-	require.NoError(t, os.WriteFile(filepath.Join(kept, "keep"), nil, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(kept, keepFile), nil, 0o644))
 	t.Cleanup(func() { os.RemoveAll(plain); os.RemoveAll(kept) })
 
 	r := run(t, "run", "true")
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.NoDirExists(t, plain)
-	assert.FileExists(t, filepath.Join(kept, "upper", "written-before-reboot"))
-	assert.NoDirExists(t, filepath.Join(kept, "work"))
-	assert.NoDirExists(t, filepath.Join(kept, "merged"))
+	assert.FileExists(t, filepath.Join(kept, upperDir, "written-before-reboot"))
+	assert.NoDirExists(t, filepath.Join(kept, workDir))
+	assert.NoDirExists(t, filepath.Join(kept, mergedDir))
 })

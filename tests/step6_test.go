@@ -26,10 +26,10 @@ var _ = prop(6, "inside: lo and eth0, an address in the bridge subnet, the defau
 	require.Equal(t, 0, r.status, r.stderr)
 	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
 	require.Len(t, lines, 4, "stdout: %q", r.stdout)
-	assert.Equal(t, []string{"eth0", "lo"}, lines[:2])
-	_, subnet, _ := net.ParseCIDR("10.88.0.0/16")
-	assert.True(t, subnet.Contains(net.ParseIP(parseIP(t, lines[2]))), "address %s", lines[2])
-	assert.Contains(t, lines[3], "default via 10.88.0.1 dev eth0")
+	assert.Equal(t, []string{containerLink, "lo"}, lines[:2])
+	_, bridgeNet, _ := net.ParseCIDR(bridgeSubnet)
+	assert.True(t, bridgeNet.Contains(net.ParseIP(parseIP(t, lines[2]))), "address %s", lines[2])
+	assert.Contains(t, lines[3], "default via "+bridgeGateway+" dev "+containerLink)
 })
 
 var _ = prop(6, "two containers ping each other over the bridge", func(t *testing.T) {
@@ -134,10 +134,10 @@ var _ = prop(6, "a container cannot reach services on the host's 127.0.0.1", fun
 	// Root in the container routes 127.0.0.1 to the host, as route_localnet
 	// on the bridge would let it (CVE-2020-8558 is this hole in Kubernetes),
 	// and sends one datagram there with busybox tftp.
-	r := run(t, "run", "sh", "-c", `echo 1 > /proc/sys/net/ipv4/conf/eth0/route_localnet
+	r := run(t, "run", "sh", "-c", `echo 1 > /proc/sys/net/ipv4/conf/`+containerLink+`/route_localnet
 ip route del local 127.0.0.0/8 dev lo table local
 ip route del local 127.0.0.1 dev lo table local
-ip route add 127.0.0.1/32 via 10.88.0.1
+ip route add 127.0.0.1/32 via `+bridgeGateway+`
 timeout 2 tftp -g -r probe 127.0.0.1 `+port+`
 echo probe-done`)
 	require.Contains(t, r.stdout, "probe-done", "the probe ran; stderr: %s", r.stderr)
@@ -244,11 +244,11 @@ var _ = prop(6, "the next run sweeps leases and rules whose container has no liv
 	// What a runtime killed while its nft child ran, or while it leased an
 	// address, leaves: rules and a lease tagged with an id no runtime holds.
 	const dead = "0123456789ab"
-	r := runQuiet("nft", "add", "rule", "ip", "runt", "postrouting", "ip", "saddr", "10.88.255.250", "masquerade", "comment", `"runt:`+dead+`"`)
+	r := runQuiet("nft", "add", "rule", nftFamily, nftTable, nftChain, "ip", "saddr", "10.88.255.250", "masquerade", "comment", `"`+ruleTag+dead+`"`)
 	require.Equal(t, 0, r.status, r.stderr)
-	require.NoError(t, os.MkdirAll(filepath.Join(stateDir, "leases"), 0o700))
-	require.NoError(t, os.WriteFile(filepath.Join(stateDir, "leases", "10.88.255.250"), []byte(dead), 0o600))
-	require.NoError(t, os.WriteFile(filepath.Join(stateDir, "leases", "."+dead), []byte(dead), 0o600))
+	require.NoError(t, os.MkdirAll(leasesDir, 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(leasesDir, "10.88.255.250"), []byte(dead), 0o600))
+	require.NoError(t, os.WriteFile(filepath.Join(leasesDir, "."+dead), []byte(dead), 0o600))
 	require.NotEqual(t, before.rules, snapshotHost(t).rules)
 
 	assert.Equal(t, 0, run(t, "run", "true").status) // a bridge-mode run sweeps
@@ -260,9 +260,9 @@ var _ = prop(6, "two data directories share the bridge without sharing an addres
 	a := start(t, "run", "sh", "-c", printIP+"; read line")
 	a.waitForLine(t)
 	ipA := parseIP(t, a.lines.Text())
-	r := runWith(t, runOpts{env: []string{"RUNT_DATA=" + other}}, "run", "--rootfs", busybox(t), "sh", "-c", printIP)
+	r := runWith(t, runOpts{env: []string{envData + "=" + other}}, "run", "--rootfs", busybox(t), "sh", "-c", printIP)
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.NotEqual(t, ipA, parseIP(t, strings.TrimSpace(r.stdout)), "one address handed out twice on runt0")
+	assert.NotEqual(t, ipA, parseIP(t, strings.TrimSpace(r.stdout)), "one address handed out twice on "+bridgeName)
 	a.send(t, "done")
 	assert.Equal(t, 0, a.wait(t))
 })

@@ -27,17 +27,17 @@ func prop(step int, name string, test func(t *testing.T)) bool {
 
 // The binary under test and its step, set by "make check-N".
 var (
-	bin  = os.Getenv("RUNT_BIN")
+	bin  = os.Getenv(envBin)
 	step = -1
 )
 
 func TestProperties(t *testing.T) {
-	if bin == "" || os.Getenv("RUNT_STEP") == "" {
+	if bin == "" || os.Getenv(envStep) == "" {
 		need(t, false, "RUNT_BIN and RUNT_STEP are not set; run 'make check-N' (or 'make check-N BIN=path')")
 	}
-	n, err := strconv.Atoi(os.Getenv("RUNT_STEP"))
+	n, err := strconv.Atoi(os.Getenv(envStep))
 	if err != nil || n < 0 {
-		t.Fatalf("RUNT_STEP=%q: want a step number", os.Getenv("RUNT_STEP"))
+		t.Fatalf("%s=%q: want a step number", envStep, os.Getenv(envStep))
 	}
 	step = n
 	if _, err := os.Stat(bin); err != nil {
@@ -61,7 +61,7 @@ func need(t *testing.T, ok bool, reason string) {
 	if ok {
 		return
 	}
-	if os.Getenv("CI") != "" {
+	if os.Getenv(envCI) != "" {
 		t.Fatalf("cannot run under CI: %s", reason)
 	}
 	t.Skip(reason)
