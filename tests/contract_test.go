@@ -80,6 +80,11 @@ const keepFile = "keep"
 // than before; directories at its top level may stay.
 const stateDir = "/run/runt"
 
+// ipForwardNote, at the top of the state directory, is the note a runtime
+// may leave when it turns net.ipv4.ip_forward on (step 6), so that make
+// reset-host can turn it off again. Like the bridge, it stays by design.
+const ipForwardNote = "ip_forward-was-off"
+
 // leasesDir holds the address leases of bridge-mode containers (step 6). A
 // file there that holds the id of a container without a live runtime must
 // go on the next bridge-mode run; the suite plants ADDRESS and .ID files.

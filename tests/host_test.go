@@ -43,6 +43,9 @@ func snapshotHost(t *testing.T) hostState {
 			if d.IsDir() && (path == root || filepath.Dir(path) == root) {
 				return nil
 			}
+			if path == filepath.Join(stateDir, ipForwardNote) {
+				return nil
+			}
 			state = append(state, path)
 			return nil
 		})
@@ -105,4 +108,5 @@ func assertOneLine(t *testing.T, stderr string) {
 	t.Helper()
 	lines := strings.Split(strings.TrimRight(stderr, "\n"), "\n")
 	assert.Len(t, lines, 1, "want one line on stderr, got %q", stderr)
+	assert.NotEmpty(t, strings.TrimSpace(stderr), "want one line on stderr that says what is wrong, got none")
 }
