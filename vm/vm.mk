@@ -5,6 +5,11 @@
 #   make check-vm [STEP=N] [BIN=path]
 #                                every property of steps 0..N, inside the VM
 #   make shell-vm [STEP=N]       a shell in the same VM, to look at cgroup v2 by hand
+#
+# The recording machine (vm/README.md): a VM like the learner's, for transcripts.
+#   make record-image            its Debian 12 disk image, built once and cached
+#   make record-probe            boot it with vm/record/probe.sh and show what it printed
+#   make record-run SCRIPT=path  the same with any script of the repo (path relative to it)
 
 # The highest step that exists, unless STEP says otherwise.
 VM_STEP = $(or $(STEP),$(lastword $(STEP_NUMS)))
@@ -17,7 +22,9 @@ VM_KVER ?= $(patsubst vmlinuz-%,%,$(notdir $(VM_KERNEL)))
 
 # Debian's kernel package is linux-image-amd64, Ubuntu's linux-image-generic.
 # zstd: Ubuntu's kernel modules are .ko.zst, which busybox insmod cannot read.
-VM_PACKAGES := qemu-system-x86 cpio kmod zstd
+# debian-archive-keyring: the recording image is Debian, even on an Ubuntu host
+# (debootstrap itself is in 'make deps'; qemu-img is not needed: -snapshot).
+VM_PACKAGES := qemu-system-x86 cpio kmod zstd debian-archive-keyring
 
 .PHONY: deps-vm check-vm shell-vm vm-initramfs
 ## deps-vm: what check-vm needs beyond 'make deps' (idempotent)
@@ -44,3 +51,30 @@ check-vm: vm-initramfs
 ## shell-vm: a shell in the test VM (leave with 'exit', or Ctrl-A X)
 shell-vm: vm-initramfs
 	@bash vm/boot.sh $(VM_KERNEL) $(VM_BUILD)/initramfs-step$(VM_STEP).cpio.gz $(VM_BUILD)/console-shell.log shell
+
+# The recording machine. image.sh holds everything that goes into the image
+# but the busybox rootfs, so a hash of it and of rootfs-scripts/busybox.sh,
+# and the kernel whose modules it carries, name the cached image: rebuilt
+# when one of them changes, else reused. Outside the repo.
+RECORD_BUILD = $(VM_BUILD)/record
+RECORD_IMG = $(RECORD_BUILD)/bookworm-$(VM_KVER)-$(shell cat vm/record/image.sh rootfs-scripts/busybox.sh | sha256sum | cut -c1-12).img
+RECORD_OUT ?= $(RECORD_BUILD)/out
+
+.PHONY: record-image record-probe record-run
+## record-image: the recording machine's disk (Debian 12, systemd), built once per image.sh and kernel
+record-image:
+	@[ -n "$(VM_KERNEL)" ] || { echo "no /boot/vmlinuz-*; run 'make deps-vm'" >&2; exit 1; }
+	@if [ -f $(RECORD_IMG) ]; then echo "record-image: $(RECORD_IMG) (cached)"; \
+	else bash vm/record/image.sh $(RECORD_IMG) && \
+		for old in $(RECORD_BUILD)/bookworm-*.img; do [ "$$old" = $(RECORD_IMG) ] || rm -fv "$$old"; done; fi
+
+## record-probe: boot the recording machine with vm/record/probe.sh and print its output
+record-probe: SCRIPT = vm/record/probe.sh
+record-probe: RECORD_OUT = $(RECORD_BUILD)/probe
+record-probe: record-run
+
+## record-run: boot the recording machine, run SCRIPT (relative to the repo) as root, print its output
+record-run: build record-image
+	@[ -n "$(SCRIPT)" ] || { echo "usage: make record-run SCRIPT=path/in/repo" >&2; exit 1; }
+	@rc=0; bash vm/record/boot.sh $(RECORD_IMG) $(CURDIR) $(RECORD_OUT) $(SCRIPT) || rc=$$?; \
+	echo "----- $(RECORD_OUT)/console.log"; cat $(RECORD_OUT)/console.log 2>/dev/null; exit $$rc
