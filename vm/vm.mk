@@ -57,7 +57,7 @@ shell-vm: vm-initramfs
 # and the kernel whose modules it carries, name the cached image: rebuilt
 # when one of them changes, else reused. Outside the repo.
 RECORD_BUILD = $(VM_BUILD)/record
-RECORD_IMG = $(RECORD_BUILD)/bookworm-$(VM_KVER)-$(shell cat vm/record/image.sh rootfs-scripts/busybox.sh | sha256sum | cut -c1-12).img
+RECORD_IMG = $(RECORD_BUILD)/bookworm-$(VM_KVER)-$(shell cat vm/record/image.sh rootfs-scripts/busybox.sh rootfs-scripts/debian.sh | sha256sum | cut -c1-12).img
 RECORD_OUT ?= $(RECORD_BUILD)/out
 
 .PHONY: record-image record-probe record-run

@@ -11,6 +11,7 @@
 package main
 
 import (
+	"debug/buildinfo"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -114,7 +115,7 @@ func recordAll(docs, repo, out, only string) error {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	rec := recording{Machine: machine()}
+	rec := recording{Machine: machine(repo)}
 	var names []string
 	for name := range blocks {
 		names = append(names, name)
@@ -169,19 +170,30 @@ func recordAll(docs, repo, out, only string) error {
 	return nil
 }
 
-// machine describes where the recording ran, for the docs' headers.
-func machine() string {
-	facts := []string{}
-	for _, c := range [][]string{
-		{"sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"},
-		{"uname", "-r"},
-		{"sh", "-c", "ps -p 1 -o comm="},
-		{"stat", "-fc", "%T", "/sys/fs/cgroup"},
-	} {
-		out, _ := exec.Command(c[0], c[1:]...).Output()
-		facts = append(facts, strings.TrimSpace(string(out)))
+// machine describes where the recording ran, for the docs' headers: the
+// distribution, kernel, PID 1, cgroup version, hostname, and the Go that
+// built the runtime's binaries (bin/step0, under repo).
+func machine(repo string) string {
+	run := func(name string, args ...string) string {
+		out, _ := exec.Command(name, args...).Output()
+		return strings.TrimSpace(string(out))
 	}
-	return strings.Join(facts, ", ")
+	cgroup := "cgroup v1"
+	if run("stat", "-fc", "%T", "/sys/fs/cgroup") == "cgroup2fs" {
+		cgroup = "cgroup v2"
+	}
+	goVersion := "?"
+	if info, err := buildinfo.ReadFile(filepath.Join(repo, "bin", "step0")); err == nil {
+		goVersion = info.GoVersion
+	}
+	return strings.Join([]string{
+		run("sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"),
+		"Linux " + run("uname", "-r"),
+		run("ps", "-p", "1", "-o", "comm=") + " as PID 1",
+		cgroup,
+		"hostname " + run("hostname"),
+		"binaries built by " + goVersion,
+	}, ", ")
 }
 
 // compare checks every doc's transcripts against the recording, or, with
@@ -211,7 +223,17 @@ func compare(docs, file, only string, write bool) error {
 		if !strings.HasPrefix(name, only) {
 			continue
 		}
-		changed := false
+		text, ok := machineLine(texts[name], rec.Machine)
+		changed := write && text != texts[name]
+		if !write && text != texts[name] {
+			fmt.Printf("docs/%s: the line after %s does not name the machine of the recording (%s)\n", name, machineMarker, rec.Machine)
+			problems++
+		}
+		if len(bs) > 0 && !ok {
+			fmt.Printf("docs/%s: has transcripts but no %s line to say where they were recorded\n", name, machineMarker)
+			problems++
+		}
+		texts[name] = text
 		for i, b := range bs {
 			r, ok := recorded[fmt.Sprintf("%s#%d", name, i)]
 			where := fmt.Sprintf("docs/%s:%d", name, b.fence+1)
@@ -245,6 +267,24 @@ func compare(docs, file, only string, write bool) error {
 		return fmt.Errorf("%d transcript(s) differ from the recording on %s; 'make transcripts' records them again", problems, rec.Machine)
 	}
 	return nil
+}
+
+// machineMarker, on a line of its own near a doc's top, is followed by the
+// line that says where its transcripts were recorded; write writes it.
+const machineMarker = "<!-- transcripts: recording machine -->"
+
+// machineLine returns text with the line after the marker naming machine,
+// and whether the marker is there.
+func machineLine(text, machine string) (string, bool) {
+	lines := strings.Split(text, "\n")
+	for i, l := range lines {
+		if l == machineMarker && i+1 < len(lines) {
+			lines[i+1] = "Transcripts recorded by `make transcripts` on the recording machine (" + machine +
+				"; [vm/README.md](../vm/README.md)). Your VM runs Ubuntu 24.04: its os-release, kernel and package versions differ."
+			return strings.Join(lines, "\n"), true
+		}
+	}
+	return text, false
 }
 
 func sameCommands(b block, r record) bool {

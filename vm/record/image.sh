@@ -37,7 +37,7 @@ done
 # locales: Ubuntu's server install sets LANG=en_US.UTF-8, which sort and ls
 # order by; C.UTF-8 would order differently. No recommends (debootstrap
 # installs none): no dbus, no timesyncd, nothing that wants a network.
-packages=systemd,systemd-sysv,udev,kmod,iproute2,nftables,util-linux,procps,busybox-static,strace,iputils-ping,attr,psmisc,python3-minimal,less,findutils,coreutils,make,ca-certificates,locales,debootstrap,hyperfine,git,curl,xz-utils
+packages=time,systemd,systemd-sysv,udev,kmod,iproute2,nftables,util-linux,procps,busybox-static,strace,iputils-ping,attr,psmisc,python3-minimal,less,findutils,coreutils,make,ca-certificates,locales,debootstrap,hyperfine,git,curl,xz-utils
 
 start=$(date +%s)
 dir=$(dirname "$img")
@@ -126,6 +126,9 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin
 cp "$repo/rootfs-scripts/busybox.sh" "$root/tmp/busybox.sh"
 chroot "$root" sh /tmp/busybox.sh /var/lib/runt/rootfs/busybox >/dev/null
 rm "$root/tmp/busybox.sh"
+# Docs 01 and later also use "make rootfs-debian" (a debootstrap of this
+# host's release, which needs the mirror the VM cannot reach): made here.
+RUNT_DEBIAN_MIRROR=$mirror sh "$repo/rootfs-scripts/debian.sh" "$root/var/lib/runt/rootfs/debian" >/dev/null
 
 # The runner. It mounts the two 9p shares boot.sh exports (the repository,
 # and the directory the results go to), then runs /workshop/SCRIPT as a
