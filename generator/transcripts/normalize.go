@@ -18,7 +18,7 @@ var normalizations = []struct {
 }{
 	{"container id", regexp.MustCompile(`\b[0-9a-f]{12}\b`), "<id>"},
 	{"time(1)", regexp.MustCompile(`\b\d+m\d+\.\d+s\b`), "<time>"},
-	{"duration", regexp.MustCompile(`\b\d+(\.\d+)?(ns|µs|us|ms|s)\b`), "<time>"},
+	{"duration", regexp.MustCompile(`\b\d+(\.\d+)? ?(ns|µs|us|ms|s)\b`), "<time>"},
 	{"date", regexp.MustCompile(`\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d+ +\d\d:\d\d\b`), "<date>"},
 	{"pid in a call", regexp.MustCompile(`\b(pidfd_open|wait4|kill|waitid)\(\d+`), "$1(<pid>"},
 	{"terminal", regexp.MustCompile(`/dev/pts/\d+`), "/dev/pts/<n>"},

@@ -105,7 +105,7 @@ func runBlock(b block, dir, tmp string) (block, error) {
 	}
 	text := out.String()
 	if b.options.tty {
-		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "") // the terminal ends lines with \r\n
 	}
 	return split(b, text)
 }
