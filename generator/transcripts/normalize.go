@@ -24,7 +24,7 @@ var normalizations = []struct {
 	{"terminal", regexp.MustCompile(`/dev/pts/\d+`), "/dev/pts/<n>"},
 	{"fd in /proc", regexp.MustCompile(`/proc/self/fd/\d+`), "/proc/self/fd/<n>"},
 	{"pipe or socket inode", regexp.MustCompile(`(pipe|socket):\[\d+\]`), "$1:[<n>]"},
-	{"bash's job report", regexp.MustCompile(`bash: line \d+: \d+ `), "bash: line <n>: <pid> "},
+	{"bash's job report", regexp.MustCompile(`bash: line \d+: +\d+ `), "bash: line <n>: <pid> "},
 	{"bash's line", regexp.MustCompile(`bash: line \d+:`), "bash: line <n>:"},
 	{"mount ids in mountinfo", regexp.MustCompile(`(?m)^\d+ \d+ \d+:\d+ `), "<mount> "},
 }
