@@ -94,7 +94,9 @@ func runBlock(b block, dir, tmp string) (block, error) {
 	cmd.Stdout, cmd.Stderr = &out, &out
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
-	cmd.WaitDelay = 5 * time.Second
+	// Background processes of a block (a fork bomb being killed, say) may hold
+	// the output open a while after bash exits; under emulation, a long while.
+	cmd.WaitDelay = 30 * time.Second
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return b, fmt.Errorf("%s:%d: timed out after %d s; output so far:\n%s", b.doc, b.fence+1, b.options.timeout, out.String())
