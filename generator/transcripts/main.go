@@ -3,7 +3,8 @@
 // show what the code prints.
 //
 //	transcripts record -docs docs -out rec.json   run every transcript (on the recording machine)
-//	transcripts write  -docs docs -in rec.json    put the recorded output into the docs
+//	transcripts write  -docs docs -in rec.json    put the recorded output into the docs, where
+//	                                              it differs beyond normalisation (-refresh: all)
 //	transcripts check  -docs docs -in rec.json    fail where a doc differs from the recording
 //
 // See blocks.go for how a doc marks a transcript and normalize.go for what a
@@ -53,13 +54,14 @@ func main() {
 	out := fs.String("out", "", "where record writes the recording")
 	only := fs.String("only", "", "only the docs whose names start with this")
 	repo := fs.String("repo", ".", "where the commands run (the repository's top)")
+	refresh := fs.Bool("refresh", false, "write: every block, also those equal under normalisation and nocheck ones")
 	fs.Parse(os.Args[2:])
 	var err error
 	switch os.Args[1] {
 	case "record":
 		err = recordAll(*docs, *repo, *out, *only)
 	case "write", "check":
-		err = compare(*docs, *file, *only, os.Args[1] == "write")
+		err = compare(*docs, *file, *only, os.Args[1] == "write", *refresh)
 	default:
 		err = fmt.Errorf("unknown command %q (want record, write or check)", os.Args[1])
 	}
@@ -198,7 +200,7 @@ func machine(repo string) string {
 
 // compare checks every doc's transcripts against the recording, or, with
 // write, replaces them with it.
-func compare(docs, file, only string, write bool) error {
+func compare(docs, file, only string, write, refresh bool) error {
 	if file == "" {
 		return fmt.Errorf("need -in FILE, a recording")
 	}
@@ -242,17 +244,23 @@ func compare(docs, file, only string, write bool) error {
 				problems++
 				continue
 			}
+			same := normalize(b.render(), b.options) == normalize(renderRecorded(r), b.options)
 			if write {
-				for k := range b.steps {
-					b.steps[k].output = r.Raw[k].Output
+				// What differs only where recordings may differ stays as it
+				// is, so that recording again changes only what changed.
+				if !same && !b.options.nocheck || refresh {
+					for k := range b.steps {
+						b.steps[k].output = r.Raw[k].Output
+					}
+					bs[i], changed = b, true
 				}
-				bs[i], changed = b, true
 				continue
 			}
 			if b.options.nocheck {
 				continue
 			}
-			if want, got := normalize(b.render(), b.options), normalize(renderRecorded(r), b.options); want != got {
+			if !same {
+				want, got := normalize(b.render(), b.options), normalize(renderRecorded(r), b.options)
 				fmt.Printf("%s: the doc shows what the code no longer prints (normalised, - doc + recorded):\n%s", where, lineDiff(want, got))
 				problems++
 			}
