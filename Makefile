@@ -131,6 +131,7 @@ lint:
 ## transcripts: record every transcript of the docs on the recording machine (vm/README.md),
 ## with binaries built by the Go the workshop VM installs, and write the output into docs/
 ## check-transcripts: the same recording, compared with the docs (CI); changes nothing in docs/
+## ONLY=04 limits either to the docs whose names start with 04
 # Ubuntu 24.04's golang-go; the go command fetches it from the module proxy.
 RECORD_GO ?= go1.22.2
 TRANSCRIPTS_OUT = $(VM_BUILD)/record/transcripts
@@ -139,14 +140,14 @@ record-transcripts: record-image
 	@GOTOOLCHAIN=$(RECORD_GO) $(MAKE) --no-print-directory build
 	@cd tests && GOTOOLCHAIN=$(RECORD_GO) $(GO) build -o ../bin/tiocsti ./testdata/tiocsti
 	@cd generator && $(GO) build -o ../bin/transcripts ./transcripts
-	@rm -rf $(TRANSCRIPTS_OUT) && mkdir -p $(TRANSCRIPTS_OUT)
+	@rm -rf $(TRANSCRIPTS_OUT) && mkdir -p $(TRANSCRIPTS_OUT) && echo "$(ONLY)" > $(TRANSCRIPTS_OUT)/only
 	@bash vm/record/boot.sh $(RECORD_IMG) $(CURDIR) $(TRANSCRIPTS_OUT) generator/transcripts/in-vm.sh; \
 		rc=$$?; tail -n 40 $(TRANSCRIPTS_OUT)/console.log; exit $$rc
 transcripts: record-transcripts
-	@bin/transcripts write -docs docs -in $(TRANSCRIPTS_OUT)/transcripts.json
+	@bin/transcripts write -docs docs -only "$(ONLY)" -in $(TRANSCRIPTS_OUT)/transcripts.json
 	@$(MAKE) --no-print-directory build
 check-transcripts: record-transcripts
-	@bin/transcripts check -docs docs -in $(TRANSCRIPTS_OUT)/transcripts.json; rc=$$?; \
+	@bin/transcripts check -docs docs -only "$(ONLY)" -in $(TRANSCRIPTS_OUT)/transcripts.json; rc=$$?; \
 		$(MAKE) --no-print-directory build; exit $$rc
 
 clean:

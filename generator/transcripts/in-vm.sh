@@ -7,4 +7,6 @@
 set -uo pipefail
 sh rootfs-scripts/busybox.sh /var/lib/runt/rootfs/busybox >/dev/null || exit 1
 export RUNT_RECORDING_MACHINE=1
-bin/transcripts record -docs docs -repo . -out /record-out/transcripts.json ${RUNT_ONLY:+-only "$RUNT_ONLY"}
+# make ONLY=NN leaves the prefix of the docs to record in /record-out/only.
+only=$(cat /record-out/only 2>/dev/null)
+bin/transcripts record -docs docs -repo . -out /record-out/transcripts.json -only "$only"
