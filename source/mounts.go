@@ -50,7 +50,7 @@ func mount(source, target, fstype string, flags uintptr, data string) error {
 	}
 	explain("mount(%q, %q, %q, %s, %q)", source, target, fstype, mountFlagNames(flags), data)
 	if err := unix.Mount(source, target, fstype, flags, data); err != nil {
-		if link, lerr := os.Readlink(target); lerr == nil {
+		if link, lerr := os.Readlink(target); errors.Is(err, unix.ENOENT) && lerr == nil {
 			return fmt.Errorf("mount %s on %s: %s is a link to %s, which leads to no directory; the rootfs needs one there", fstype, target, target, link)
 		}
 		return &os.PathError{Op: mountOp(fstype, flags), Path: target, Err: err}

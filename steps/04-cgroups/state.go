@@ -18,7 +18,8 @@ import (
 // one holds locked is the sign of a dead runtime, and the next run tears
 // down what the record names. One teardown serves both: the runtime's own
 // at exit and the reaper's after a crash. Records live in /run, which the
-// host empties at boot, as it empties everything they name but files.
+// host empties at boot, as it empties everything they name
+// (cgroups are not on disk either).
 
 // stateDir holds what is host-wide while the machine runs: the records of
 // running containers (and, from step 6, the address leases). It is not

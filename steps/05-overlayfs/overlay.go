@@ -47,6 +47,9 @@ func overlayDirs(dir string) (upper, work, merged string) {
 	return filepath.Join(dir, "upper"), filepath.Join(dir, "work"), filepath.Join(dir, "merged")
 }
 
+// keepMark, in a container's directory, says it was run with --keep.
+func keepMark(dir string) string { return filepath.Join(dir, "keep") }
+
 // mountOverlay mounts the container's overlay on the host, at
 // containers/ID/merged, where the learner can look at it from outside.
 // With keep, the file containers/ID/keep says so to a reaper that finds
@@ -59,7 +62,7 @@ func mountOverlay(dir string, lowers []string, keep bool) (string, error) {
 		}
 	}
 	if keep {
-		if err := os.WriteFile(filepath.Join(dir, "keep"), nil, 0o644); err != nil {
+		if err := os.WriteFile(keepMark(dir), nil, 0o644); err != nil {
 			return "", err
 		}
 	}
@@ -103,7 +106,7 @@ func removeOverlay(dir string, keep bool) {
 	}
 	_ = os.RemoveAll(work)
 	_ = os.Remove(merged)
-	_ = os.Remove(filepath.Join(dir, "keep"))
+	_ = os.Remove(keepMark(dir))
 	if _, err := os.Stat(upper); err == nil {
 		fmt.Fprintf(os.Stderr, "%s: kept the container's changes in %s\n", prog, upper)
 	}

@@ -18,7 +18,8 @@ import (
 // one holds locked is the sign of a dead runtime, and the next run tears
 // down what the record names. One teardown serves both: the runtime's own
 // at exit and the reaper's after a crash. Records live in /run, which the
-// host empties at boot, as it empties everything they name but files.
+// host empties at boot, as it empties everything they name
+// but the container directories in the data directory (see reapOrphans).
 
 // stateDir holds what is host-wide while the machine runs: the records of
 // running containers (and, from step 6, the address leases). It is not
@@ -135,14 +136,19 @@ func reapOrphans() {
 	entries, _ := os.ReadDir(containersDir())
 	for _, e := range entries {
 		dir := filepath.Join(containersDir(), e.Name())
-		if _, err := os.Stat(filepath.Join(recordsDir(), e.Name()+".json")); err == nil {
+		if exists(filepath.Join(recordsDir(), e.Name()+".json")) {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(dir, "work")); err != nil {
+		if _, work, _ := overlayDirs(dir); !exists(work) {
 			continue
 		}
-		_, err := os.Stat(filepath.Join(dir, "keep"))
 		explain("%s has no record: its container ran when the host went down", dir)
-		removeOverlay(dir, err == nil)
+		removeOverlay(dir, exists(keepMark(dir)))
 	}
+}
+
+// exists tells whether path names anything (following symlinks).
+func exists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }
