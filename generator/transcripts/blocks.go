@@ -52,10 +52,12 @@ type options struct {
 	vary           *regexp.Regexp
 }
 
+// command is one prompt line of a transcript and what it printed, as the
+// doc shows it and as a recording stores it.
 type command struct {
-	prompt string
-	text   string
-	output string // "" or lines, each ending in "\n"
+	Prompt string `json:"prompt"`
+	Text   string `json:"command"`
+	Output string `json:"output"` // "" or lines, each ending in "\n"
 }
 
 // parseOptions reads `tty timeout=300 setup="a b"`.
@@ -162,13 +164,13 @@ func parseDoc(name, text string) (blocks []block, unmarked []int, err error) {
 		b := block{doc: name, fence: i, options: o}
 		for _, l := range lines[i+1 : end] {
 			if p := promptOf(l); p != "" {
-				b.steps = append(b.steps, command{prompt: p, text: strings.TrimPrefix(l, p)})
+				b.steps = append(b.steps, command{Prompt: p, Text: strings.TrimPrefix(l, p)})
 				continue
 			}
 			if len(b.steps) == 0 {
 				return nil, nil, fmt.Errorf("%s:%d: a transcript starts with a command (a line starting with %q)", name, i+2, prompts[0])
 			}
-			b.steps[len(b.steps)-1].output += l + "\n"
+			b.steps[len(b.steps)-1].Output += l + "\n"
 		}
 		if len(b.steps) == 0 {
 			return nil, nil, fmt.Errorf("%s:%d: a transcript with no command", name, i+1)
@@ -183,7 +185,7 @@ func parseDoc(name, text string) (blocks []block, unmarked []int, err error) {
 func (b block) render() string {
 	var s strings.Builder
 	for _, c := range b.steps {
-		s.WriteString(c.prompt + c.text + "\n" + c.output)
+		s.WriteString(c.Prompt + c.Text + "\n" + c.Output)
 	}
 	return s.String()
 }

@@ -19,7 +19,7 @@ func TestParseDocFindsCommandsOutputsAndOptions(t *testing.T) {
 	if b.options.timeout != 5 || b.options.setup != "mkdir -p /tmp/x" || len(b.steps) != 4 {
 		t.Fatalf("options %+v, %d steps", b.options, len(b.steps))
 	}
-	if b.steps[0].output != "one\n" || b.steps[2].prompt != "/ # " || b.steps[2].output != "box\n" {
+	if b.steps[0].Output != "one\n" || b.steps[2].Prompt != "/ # " || b.steps[2].Output != "box\n" {
 		t.Errorf("steps %+v", b.steps)
 	}
 	if got := replaceBlocks(doc, blocks); got != doc {

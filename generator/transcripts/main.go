@@ -34,13 +34,7 @@ type record struct {
 	Doc     string    `json:"doc"`
 	Index   int       `json:"index"` // among the doc's transcripts
 	Seconds float64   `json:"seconds"`
-	Raw     []rawStep `json:"steps"`
-}
-
-type rawStep struct {
-	Prompt string `json:"prompt"`
-	Text   string `json:"command"`
-	Output string `json:"output"`
+	Steps   []command `json:"steps"`
 }
 
 func main() {
@@ -78,7 +72,6 @@ func readDocs(dir string) (map[string]string, map[string][]block, error) {
 		return nil, nil, err
 	}
 	texts, blocks := map[string]string{}, map[string][]block{}
-	unmarked := 0
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -92,7 +85,6 @@ func readDocs(dir string) (map[string]string, map[string][]block, error) {
 		texts[name], blocks[name] = string(data), b
 		if len(u) > 0 {
 			fmt.Fprintf(os.Stderr, "%s: %d console block(s) neither recorded nor marked \"not recorded\" (lines %v)\n", name, len(u), u)
-			unmarked += len(u)
 		}
 	}
 	return texts, blocks, nil
@@ -149,10 +141,7 @@ func recordAll(docs, repo, out, only string) error {
 				continue
 			}
 			for k := i; k < j; k++ {
-				r := record{Doc: name, Index: k, Seconds: took}
-				for _, c := range ran.steps[:len(bs[k].steps)] {
-					r.Raw = append(r.Raw, rawStep{c.prompt, c.text, c.output})
-				}
+				r := record{Doc: name, Index: k, Seconds: took, Steps: ran.steps[:len(bs[k].steps)]}
 				ran.steps = ran.steps[len(bs[k].steps):]
 				rec.Blocks = append(rec.Blocks, r)
 			}
@@ -244,13 +233,13 @@ func compare(docs, file, only string, write, refresh bool) error {
 				problems++
 				continue
 			}
-			same := normalize(b.render(), b.options) == normalize(renderRecorded(r), b.options)
+			same := normalize(b.render(), b.options) == normalize(block{steps: r.Steps}.render(), b.options)
 			if write {
 				// What differs only where recordings may differ stays as it
 				// is, so that recording again changes only what changed.
 				if !same && !b.options.nocheck || refresh {
 					for k := range b.steps {
-						b.steps[k].output = r.Raw[k].Output
+						b.steps[k].Output = r.Steps[k].Output
 					}
 					bs[i], changed = b, true
 				}
@@ -260,7 +249,7 @@ func compare(docs, file, only string, write, refresh bool) error {
 				continue
 			}
 			if !same {
-				want, got := normalize(b.render(), b.options), normalize(renderRecorded(r), b.options)
+				want, got := normalize(b.render(), b.options), normalize(block{steps: r.Steps}.render(), b.options)
 				fmt.Printf("%s: the doc shows what the code no longer prints (normalised, - doc + recorded):\n%s", where, lineDiff(want, got))
 				problems++
 			}
@@ -296,23 +285,15 @@ func machineLine(text, machine string) (string, bool) {
 }
 
 func sameCommands(b block, r record) bool {
-	if len(b.steps) != len(r.Raw) {
+	if len(b.steps) != len(r.Steps) {
 		return false
 	}
 	for i, c := range b.steps {
-		if c.prompt != r.Raw[i].Prompt || c.text != r.Raw[i].Text {
+		if c.Prompt != r.Steps[i].Prompt || c.Text != r.Steps[i].Text {
 			return false
 		}
 	}
 	return true
-}
-
-func renderRecorded(r record) string {
-	var s strings.Builder
-	for _, c := range r.Raw {
-		s.WriteString(c.Prompt + c.Text + "\n" + c.Output)
-	}
-	return s.String()
 }
 
 // lineDiff shows how b differs from a, line by line ("-" only in a, "+"

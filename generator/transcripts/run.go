@@ -45,21 +45,21 @@ func script(b block) string {
 	for i := 0; i < len(b.steps); i++ {
 		c := b.steps[i]
 		s.WriteString(markCommand(strconv.Itoa(i)))
-		if b.options.stdin || c.prompt != prompts[0] {
-			s.WriteString(c.text + "\n")
+		if b.options.stdin || c.Prompt != prompts[0] {
+			s.WriteString(c.Text + "\n")
 			continue
 		}
 		j := i + 1
-		for j < len(b.steps) && b.steps[j].prompt != prompts[0] {
+		for j < len(b.steps) && b.steps[j].Prompt != prompts[0] {
 			j++
 		}
 		if j == i+1 {
-			s.WriteString("{ " + c.text + "\n}" + input + "\n")
+			s.WriteString("{ " + c.Text + "\n}" + input + "\n")
 			continue
 		}
-		s.WriteString("{ " + c.text + "\n} <<'RUNT_TRANSCRIPT_EOF'\n")
+		s.WriteString("{ " + c.Text + "\n} <<'RUNT_TRANSCRIPT_EOF'\n")
 		for k := i + 1; k < j; k++ {
-			s.WriteString(markCommand(strconv.Itoa(k)) + b.steps[k].text + "\n")
+			s.WriteString(markCommand(strconv.Itoa(k)) + b.steps[k].Text + "\n")
 		}
 		s.WriteString("RUNT_TRANSCRIPT_EOF\n")
 		i = j - 1
@@ -73,21 +73,26 @@ func script(b block) string {
 
 // runBlock runs b in dir and returns it with the outputs it printed.
 func runBlock(b block, dir, tmp string) (block, error) {
-	file := filepath.Join(tmp, "block.sh")
-	if err := os.WriteFile(file, []byte(script(b)), 0o644); err != nil {
-		return b, err
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(b.options.timeout)*time.Second)
 	defer cancel()
-	var cmd *exec.Cmd
+	cmd := exec.CommandContext(ctx, "bash", "-s")
+	cmd.Stdin = strings.NewReader(script(b))
 	if b.options.tty {
-		// script(1) gives bash a terminal, which the commands read; script's
-		// own stdin stays silent until the end, a terminal nobody types into.
+		// script(1) gives bash a terminal, which the commands read; bash reads
+		// the script from a file, and script's own stdin is a pipe nobody
+		// writes to: a terminal nobody types into.
+		file := filepath.Join(tmp, "block.sh")
+		if err := os.WriteFile(file, []byte(script(b)), 0o644); err != nil {
+			return b, err
+		}
+		silent, typist, err := os.Pipe()
+		if err != nil {
+			return b, err
+		}
+		defer silent.Close()
+		defer typist.Close()
 		cmd = exec.CommandContext(ctx, "script", "-qec", "bash -s <"+file, "/dev/null")
-		cmd.Stdin = silence(ctx)
-	} else {
-		cmd = exec.CommandContext(ctx, "bash", "-s")
-		cmd.Stdin = strings.NewReader(script(b))
+		cmd.Stdin = silent
 	}
 	cmd.Dir = dir
 	var out bytes.Buffer
@@ -112,25 +117,12 @@ func runBlock(b block, dir, tmp string) (block, error) {
 	return split(b, text)
 }
 
-// silence is a reader that blocks until ctx ends.
-func silence(ctx context.Context) *os.File {
-	r, w, err := os.Pipe()
-	if err != nil {
-		return nil
-	}
-	go func() {
-		<-ctx.Done()
-		w.Close()
-	}()
-	return r
-}
-
 // split cuts the output at the marks and gives each command its part.
 func split(b block, text string) (block, error) {
 	found := markLine.FindAllStringSubmatchIndex(text, -1)
 	steps := append([]command(nil), b.steps...)
 	for i := range steps {
-		steps[i].output = ""
+		steps[i].Output = ""
 	}
 	seen := map[int]bool{}
 	ended := false
@@ -152,18 +144,18 @@ func split(b block, text string) (block, error) {
 		if out != "" && !strings.HasSuffix(out, "\n") {
 			out += "\n"
 		}
-		steps[n].output, seen[n] = out, true
+		steps[n].Output, seen[n] = out, true
 	}
 	if !ended {
 		return b, fmt.Errorf("%s:%d: the block did not run to its end (a shell exited early, or a command read the script?); output:\n%s", b.doc, b.fence+1, text)
 	}
 	for i, c := range steps {
 		if !seen[i] {
-			return b, fmt.Errorf("%s:%d: command %q never ran", b.doc, b.fence+1, c.text)
+			return b, fmt.Errorf("%s:%d: command %q never ran", b.doc, b.fence+1, c.Text)
 		}
-		for _, l := range strings.Split(strings.TrimSuffix(c.output, "\n"), "\n") {
+		for _, l := range strings.Split(strings.TrimSuffix(c.Output, "\n"), "\n") {
 			if promptOf(l) != "" {
-				return b, fmt.Errorf("%s:%d: %q prints a line that starts like a prompt, %q; the doc could not tell it from a command (filter it out)", b.doc, b.fence+1, c.text, l)
+				return b, fmt.Errorf("%s:%d: %q prints a line that starts like a prompt, %q; the doc could not tell it from a command (filter it out)", b.doc, b.fence+1, c.Text, l)
 			}
 		}
 	}
