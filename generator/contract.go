@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/parser"
-	"go/printer"
 	"go/token"
+	"go/types"
 	"strconv"
 	"strings"
 )
@@ -45,13 +44,14 @@ func readContract(path string) (*contract, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The type checker evaluates the constants (leasesDir = stateDir +
+	// "/leases"). The file alone does not type-check, since it uses names of
+	// the suite's other files; constants need none of them, so the errors
+	// about the rest are ignored.
+	info := &types.Info{Defs: map[*ast.Ident]types.Object{}}
+	conf := types.Config{Error: func(error) {}}
+	_, _ = conf.Check("tests", fset, []*ast.File{file}, info)
 	c := &contract{}
-	exprs := map[string]ast.Expr{}
-	type pending struct {
-		name *ast.Ident
-		doc  string
-	}
-	var names []pending
 	for _, decl := range file.Decls {
 		gen, ok := decl.(*ast.GenDecl)
 		if !ok {
@@ -68,15 +68,18 @@ func readContract(path string) (*contract, error) {
 				if doc == nil {
 					doc = spec.Comment
 				}
-				for i, name := range spec.Names {
+				for _, name := range spec.Names {
 					if doc == nil {
 						return nil, fmt.Errorf("%s: constant %s has no doc comment; say what the name is", fset.Position(name.Pos()), name.Name)
 					}
 					if len(spec.Values) != len(spec.Names) {
 						return nil, fmt.Errorf("%s: constant %s has no value of its own; write its value", fset.Position(name.Pos()), name.Name)
 					}
-					exprs[name.Name] = spec.Values[i]
-					names = append(names, pending{name, strings.Join(strings.Fields(doc.Text()), " ")})
+					value := "(not a constant expression)"
+					if k, ok := info.Defs[name].(*types.Const); ok && k.Val().Kind() != constant.Unknown {
+						value = k.Val().ExactString() // quoted for a string, so spaces at either end show
+					}
+					c.constants = append(c.constants, contractName{name.Name, value, strings.Join(strings.Fields(doc.Text()), " ")})
 				}
 			case token.VAR:
 				for i, name := range spec.Names {
@@ -88,9 +91,6 @@ func readContract(path string) (*contract, error) {
 				}
 			}
 		}
-	}
-	for _, n := range names {
-		c.constants = append(c.constants, contractName{n.name.Name, constantValue(fset, exprs, exprs[n.name.Name]), n.doc})
 	}
 	return c, nil
 }
@@ -131,69 +131,6 @@ func readFaults(fset *token.FileSet, file *ast.File, value ast.Expr) ([]faultPoi
 		faults = append(faults, f)
 	}
 	return faults, nil
-}
-
-// constantValue is a constant's value as Go would spell it: quoted for a
-// string, so that spaces at either end show. It evaluates literals,
-// parentheses, unary and binary operators and the file's other constants
-// (leasesDir = stateDir + "/leases"); anything else is shown as written.
-func constantValue(fset *token.FileSet, exprs map[string]ast.Expr, e ast.Expr) string {
-	v := evaluate(exprs, e, map[string]bool{})
-	switch v.Kind() {
-	case constant.String:
-		return strconv.Quote(constant.StringVal(v))
-	case constant.Int:
-		return v.ExactString()
-	case constant.Float, constant.Bool:
-		return v.String()
-	}
-	var b bytes.Buffer
-	_ = printer.Fprint(&b, fset, e)
-	return b.String()
-}
-
-// evaluate folds a constant expression; its Kind is Unknown when it cannot.
-// seen guards against a constant defined, through others, by itself.
-func evaluate(exprs map[string]ast.Expr, e ast.Expr, seen map[string]bool) (v constant.Value) {
-	unknown := constant.MakeUnknown()
-	defer func() {
-		if recover() != nil { // go/constant panics on mismatched operands
-			v = unknown
-		}
-	}()
-	switch e := e.(type) {
-	case *ast.BasicLit:
-		return constant.MakeFromLiteral(e.Value, e.Kind, 0)
-	case *ast.ParenExpr:
-		return evaluate(exprs, e.X, seen)
-	case *ast.Ident:
-		def, ok := exprs[e.Name]
-		if !ok || seen[e.Name] {
-			return unknown
-		}
-		seen[e.Name] = true
-		defer delete(seen, e.Name)
-		return evaluate(exprs, def, seen)
-	case *ast.UnaryExpr:
-		return constant.UnaryOp(e.Op, evaluate(exprs, e.X, seen), 0)
-	case *ast.BinaryExpr:
-		x, y := evaluate(exprs, e.X, seen), evaluate(exprs, e.Y, seen)
-		if x.Kind() == constant.Unknown || y.Kind() == constant.Unknown {
-			return unknown
-		}
-		switch e.Op {
-		case token.SHL, token.SHR:
-			s, ok := constant.Uint64Val(y)
-			if !ok {
-				return unknown
-			}
-			return constant.Shift(x, e.Op, uint(s))
-		case token.EQL, token.NEQ, token.LSS, token.LEQ, token.GTR, token.GEQ:
-			return constant.MakeBool(constant.Compare(x, e.Op, y))
-		}
-		return constant.BinaryOp(x, e.Op, y)
-	}
-	return unknown
 }
 
 // constantsTable is the figure "contract": one row per constant.
