@@ -33,7 +33,7 @@ BANNER_5 := step 5: an overlay over the read-only rootfs; your writes go to the 
 BANNER_6 := step 6: a network of its own (veth, bridge runt0, NAT). Try: ip addr, ip route, cat /etc/hosts.
 BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS='--memory 64m --pids 50'). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
 
-.PHONY: all doctor reset-host bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
+.PHONY: all doctor reset-host check-solutions bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
 all: build
 
 ## deps: install every system package the workshop needs (idempotent)
@@ -101,6 +101,11 @@ unit:
 ## test: unit tests, then check-N for every step
 test: deps rootfs build unit
 	@set -e; $(foreach n,$(STEP_NUMS),$(MAKE) --no-print-directory check-$(n);)
+
+## check-solutions: apply every worked solution that is code to a copy of the repository
+## and prove it there (solutions/README.md); ONLY=02 checks one step's
+check-solutions: rootfs build
+	@bash solutions/check.sh $(ONLY)
 
 ## bench: start latency of every step, with hyperfine (speed is measured here, never in tests)
 bench: deps rootfs build
