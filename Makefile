@@ -144,19 +144,23 @@ lint:
 RECORD_GO ?= go1.22.2
 TRANSCRIPTS_OUT = $(VM_BUILD)/record/transcripts
 .PHONY: transcripts check-transcripts record-transcripts
+# The recording machine works on a copy of the repository (RECORD_TREE), built
+# there, so that editing the docs or rebuilding bin/ meanwhile changes nothing
+# in a recording, and bin/ keeps the binaries of this machine's Go.
+RECORD_TREE = $(VM_BUILD)/record/tree
 record-transcripts: record-image
-	@GOTOOLCHAIN=$(RECORD_GO) $(MAKE) --no-print-directory build
-	@cd tests && GOTOOLCHAIN=$(RECORD_GO) $(GO) build -o ../bin/tiocsti ./testdata/tiocsti
-	@cd generator && $(GO) build -o ../bin/transcripts ./transcripts
+	@rm -rf $(RECORD_TREE) && mkdir -p $(RECORD_TREE) && \
+		tar --exclude=./.git --exclude=./bin -cf - . | tar -C $(RECORD_TREE) -xf -
+	@cd $(RECORD_TREE) && GOTOOLCHAIN=$(RECORD_GO) $(MAKE) --no-print-directory build && \
+		cd tests && GOTOOLCHAIN=$(RECORD_GO) $(GO) build -o ../bin/tiocsti ./testdata/tiocsti
+	@cd generator && $(GO) build -o $(RECORD_TREE)/bin/transcripts ./transcripts
 	@rm -rf $(TRANSCRIPTS_OUT) && mkdir -p $(TRANSCRIPTS_OUT) && echo "$(ONLY)" > $(TRANSCRIPTS_OUT)/only
-	@bash vm/record/boot.sh $(RECORD_IMG) $(CURDIR) $(TRANSCRIPTS_OUT) generator/transcripts/in-vm.sh; \
+	@bash vm/record/boot.sh $(RECORD_IMG) $(RECORD_TREE) $(TRANSCRIPTS_OUT) generator/transcripts/in-vm.sh; \
 		rc=$$?; tail -n 40 $(TRANSCRIPTS_OUT)/console.log; exit $$rc
 transcripts: record-transcripts
-	@bin/transcripts write -docs docs -only "$(ONLY)" -in $(TRANSCRIPTS_OUT)/transcripts.json
-	@$(MAKE) --no-print-directory build
+	@$(RECORD_TREE)/bin/transcripts write -docs docs -only "$(ONLY)" -in $(TRANSCRIPTS_OUT)/transcripts.json
 check-transcripts: record-transcripts
-	@bin/transcripts check -docs docs -only "$(ONLY)" -in $(TRANSCRIPTS_OUT)/transcripts.json; rc=$$?; \
-		$(MAKE) --no-print-directory build; exit $$rc
+	@$(RECORD_TREE)/bin/transcripts check -docs docs -only "$(ONLY)" -in $(TRANSCRIPTS_OUT)/transcripts.json
 
 clean:
 	rm -rf bin
