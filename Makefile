@@ -38,6 +38,8 @@ all: build
 
 ## deps: install every system package the workshop needs (idempotent)
 PACKAGES := busybox-static debootstrap hyperfine make git ca-certificates curl xz-utils iproute2 util-linux procps nftables
+# For the exercises that write a runtime in C, and make check-solutions, which builds their solutions.
+PACKAGES += gcc libc6-dev
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
