@@ -72,6 +72,7 @@ func readDocs(dir string) (map[string]string, map[string][]block, error) {
 		return nil, nil, err
 	}
 	texts, blocks := map[string]string{}, map[string][]block{}
+	unmarked := 0
 	for _, p := range paths {
 		data, err := os.ReadFile(p)
 		if err != nil {
@@ -83,9 +84,15 @@ func readDocs(dir string) (map[string]string, map[string][]block, error) {
 			return nil, nil, err
 		}
 		texts[name], blocks[name] = string(data), b
-		if len(u) > 0 {
-			fmt.Fprintf(os.Stderr, "%s: %d console block(s) neither recorded nor marked \"not recorded\" (lines %v)\n", name, len(u), u)
+		// A console block shows what a command prints: either the recording
+		// machine runs it, or the doc says why it cannot.
+		for _, line := range u {
+			fmt.Fprintf(os.Stderr, "docs/%s:%d: a console block neither recorded (<!-- transcript -->) nor marked with why not (<!-- not recorded: why -->)\n", name, line)
 		}
+		unmarked += len(u)
+	}
+	if unmarked > 0 {
+		return nil, nil, fmt.Errorf("%d console block(s) with no transcript marker; mark each one", unmarked)
 	}
 	return texts, blocks, nil
 }
