@@ -17,6 +17,7 @@ var normalizations = []struct {
 	with string
 }{
 	{"container id", regexp.MustCompile(`\b[0-9a-f]{12}\b`), "<id>"},
+	{"veth named from an id", regexp.MustCompile(`\b(runt|rc)[0-9a-f]{8}\b`), "$1<id>"},
 	{"time(1)", regexp.MustCompile(`\b\d+m\d+\.\d+s\b`), "<time>"},
 	{"duration", regexp.MustCompile(`\b\d+(\.\d+)? ?(ns|µs|us|ms|s)\b`), "<time>"},
 	{"date", regexp.MustCompile(`\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d+ +\d\d:\d\d\b`), "<date>"},
