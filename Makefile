@@ -126,7 +126,8 @@ check-generated:
 	diff -u CONTRACT.md $$tmp/CONTRACT.md && \
 	echo "check-generated: steps/, go.work, docs/ and CONTRACT.md match source/ and tests/"
 
-## lint: gofmt, no direct t.Skip, go vet on every module, and an arm64 build of every step
+## lint: gofmt, no direct t.Skip, go vet on every module, transcript markers in docs/, and an
+## arm64 build of every step
 ## (source/ must be gofmt-clean itself, and the generator refuses a step that is not)
 lint:
 	@out=$$(gofmt -l generator source steps tests); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
@@ -134,6 +135,7 @@ lint:
 	@out=$$(grep -rnE '\.Skip(f|Now)?\(' --include='*.go' generator source steps tests | grep -v '^tests/suite_test.go:[0-9]*:	t.Skip(reason)$$'); \
 	if [ -n "$$out" ]; then echo "skip through need(), which fails when CI is set:"; echo "$$out"; exit 1; fi
 	@set -e; for m in $(MODULES); do (cd $$m && $(GO) vet ./...); done
+	@cd generator && $(GO) run ./transcripts markers -docs ../docs
 	@set -e; for d in $(STEP_DIRS); do (cd $$d && GOWORK=off GOARCH=arm64 $(GO) build -o /dev/null ./...); done
 	@set -e; for d in $(STEP_DIRS); do (cd $$d && GOWORK=off $(GO) build -o /dev/null ./...); done
 	@echo "lint: ok"
