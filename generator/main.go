@@ -86,6 +86,9 @@ func generate(src, docs, tests, contract, out string) error {
 	if err != nil {
 		return err
 	}
+	if err := checkExercises(docs); err != nil {
+		return err
+	}
 	if contract != "" {
 		name := filepath.Base(contract)
 		pages = append(pages, page{name: name, in: contract, out: filepath.Join(out, name)})
