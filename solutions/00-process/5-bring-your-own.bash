@@ -37,9 +37,29 @@ esac
 [ -e "$path" ] || fail 127 "$1: command not found"
 [ -f "$path" ] && [ -x "$path" ] || fail 126 "$1: cannot execute: permission denied"
 
+# Catch the signals before the child starts, so that none sent once it runs
+# can kill us instead (a Go runtime calls signal.Notify first for the same
+# reason); one that comes before the child exists waits in pending. A signal
+# with a trap makes wait return at once, with a status above 128: wait again
+# until the child has really ended.
+child= pending=()
+forward() {
+	if [ -z "$child" ]; then
+		pending+=("$1")
+		return
+	fi
+	explain "kill($child, SIG$1)"
+	kill -s "$1" "$child" 2>/dev/null
+	forwarded=1
+}
+for sig in INT TERM HUP QUIT; do
+	trap "forward $sig" "$sig"
+done
+
 # Without job control, bash starts a background job with stdin on /dev/null
-# and SIGINT and SIGQUIT ignored. The job gets our stdin back through a copy
-# (closed before the exec), and the default actions back with trap -.
+# and SIGINT and SIGQUIT ignored; a subshell also drops our traps. The job
+# gets our stdin back through a copy (closed before the exec), and the
+# default actions back with trap -.
 exec {stdin}<&0
 explain "fork(), then in the child: execve(\"$path\", $*)"
 (
@@ -48,17 +68,10 @@ explain "fork(), then in the child: execve(\"$path\", $*)"
 ) &
 child=$!
 exec {stdin}<&-
-
-# A signal with a trap makes wait return at once, with a status above 128;
-# wait again until the child has really ended.
-forward() {
-	explain "kill($child, SIG$1)"
-	kill -s "$1" "$child" 2>/dev/null
-	forwarded=1
-}
-for sig in INT TERM HUP QUIT; do
-	trap "forward $sig" "$sig"
+for sig in "${pending[@]}"; do
+	forward "$sig"
 done
+
 while :; do
 	forwarded=
 	wait "$child"
