@@ -6,10 +6,7 @@
 . solutions/lib.sh
 . solutions/06-networking/sandbox.sh
 in_sandbox '
-data=$(mktemp -d /tmp/runt-subnet.XXXXXX)
-trap "rm -rf $data" EXIT
-export RUNT_DATA=$data
-rootfs=/var/lib/runt/rootfs/busybox
+export RUNT_DATA=$dir/data
 "$ORIG_BIN" run --rootfs $rootfs true
 inside=$("$BIN" run --rootfs $rootfs sh -c "ip -4 -o addr show eth0")
 echo "inside: $inside"

@@ -5,9 +5,7 @@
 . solutions/lib.sh
 . solutions/06-networking/sandbox.sh
 in_sandbox '
-dir=$(mktemp -d /tmp/runt-forward.XXXXXX)
 export RUNT_DATA=$dir/data
-rootfs=/var/lib/runt/rootfs/busybox
 # The other machine: a network namespace held by a sleep, on a veth,
 # serving one page.
 unshare --net sleep 1000 &
@@ -19,7 +17,7 @@ nsenter -t $client -n sh -c "ip addr add 203.0.113.2/24 dev fwd-peer && ip link 
 mkdir $dir/www && echo page > $dir/www/index.html
 nsenter -t $client -n /bin/busybox httpd -f -p 203.0.113.2:8000 -h $dir/www &
 server=$!
-trap "echo quit >&3; wait \$container; kill $server $client; wait; rm -rf $dir" EXIT
+trap "echo quit >&3; wait \$container; kill $server $client; wait" EXIT
 
 # The container fetches the page once per "go" it reads, and says how it
 # went; a fetch that gets no answer gives up after 2 s. "quit" ends it.
