@@ -32,6 +32,7 @@ BANNER_3 := step 3: pivot_root, a minimal /dev, read-only /sys. Try: cat /proc/s
 BANNER_5 := step 5: an overlay over the read-only rootfs; your writes go to the container's own upper dir. Try: echo hi > /x, then look for it on the host.
 BANNER_6 := step 6: a network of its own (veth, bridge runt0, NAT). Try: ip addr, ip route, cat /etc/hosts.
 BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS='--memory 64m --pids 50'). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
+BANNER_7 := step 7: images (load, images, rmi, run IMAGE). The shell runs in the busybox rootfs; try: exit, then bin/step7 images.
 
 .PHONY: all doctor reset-host check-solutions bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
 all: build

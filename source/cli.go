@@ -8,6 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	//@ steps 7-
+
+	"github.com/opencontainers/go-digest"
+	//@ end
 )
 
 // Every step keeps every flag of the steps before it, with the same meaning, so
@@ -69,14 +73,45 @@ type options struct {
 	// ports are the published ports, from -p.
 	ports []port
 	//@ end
+	//@ steps 7-
+
+	// image is the image reference the command line gave in place of
+	// --rootfs, and manifest the digest of the image it named.
+	image    string
+	manifest digest.Digest
+
+	// env, workdir and user are the command's environment, working
+	// directory and user: the runtime's defaults, or the image's.
+	env     []string
+	workdir string
+	user    string
+	//@ end
 }
 
-const usage = `usage: %[1]s [--explain] run [flags] [--] CMD [ARG...]
+//@ steps 0-6
+//| const usage = `usage: %[1]s [--explain] run [flags] [--] CMD [ARG...]
+//|
+//| Runs CMD in a container; the exit status is CMD's (128+N if signal N killed it).
+//|
+//| flags:
+//| %[2]s`
+//|
+//@ end
+//@ steps 7-
+
+const usage = `usage: %[1]s [--explain] run [flags] [IMAGE] [--] [CMD [ARG...]]
+       %[1]s [--explain] load FILE|DIR     an OCI layout, an OCI archive or a docker save tar
+       %[1]s images
+       %[1]s [--explain] rmi IMAGE
 
 Runs CMD in a container; the exit status is CMD's (128+N if signal N killed it).
+IMAGE, a loaded image, stands in place of --rootfs; without CMD, the container
+runs the image's own command.
 
 flags:
 %[2]s`
+
+//@ end
 
 // cli runs one command line and returns the exit status.
 func cli(args []string) int {
@@ -104,6 +139,13 @@ func cli(args []string) int {
 			return fail(err)
 		}
 		return status
+	//@ steps 7-
+	case "load", "images", "rmi":
+		if err := imageCommand(cmd, rest); err != nil {
+			return fail(err)
+		}
+		return 0
+	//@ end
 	default:
 		return fail(usageError(fmt.Errorf("unknown command %q", cmd)))
 	}
@@ -160,7 +202,17 @@ func parseRun(args []string) (options, error) {
 		return o, usageError(err)
 	}
 	o.command = fs.Args()
-	if len(o.command) == 0 {
+	//@ steps 7-
+	if err := o.imageArgument(fs); err != nil {
+		return o, err
+	}
+	//@ end
+	//@ steps 0-6
+	//| if len(o.command) == 0 {
+	//@ end
+	//@ steps 7-
+	if len(o.command) == 0 && o.image == "" {
+		//@ end
 		return o, usageError(errors.New("no command to run"))
 	}
 	//@ steps 2-

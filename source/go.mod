@@ -11,3 +11,12 @@ require (
 	github.com/vishvananda/netns v0.0.5
 )
 //@ end
+//@ steps 7-
+
+require (
+	github.com/distribution/reference v0.6.0
+	github.com/klauspost/compress v1.18.0
+	github.com/opencontainers/go-digest v1.0.0
+	github.com/opencontainers/image-spec v1.1.1
+)
+//@ end

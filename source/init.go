@@ -23,6 +23,12 @@ type initConfig struct {
 	Command  []string `json:"command"`
 	Env      []string `json:"env"`
 	Explain  bool     `json:"explain"`
+	//@ steps 7-
+
+	// Workdir and User are the image's (imageconfig.go, user.go).
+	Workdir string `json:"workdir,omitempty"`
+	User    string `json:"user,omitempty"`
+	//@ end
 }
 
 // containerInit is the container's init: the runtime's child, re-executed as
@@ -52,6 +58,11 @@ func containerInit() int {
 	if err := setUpContainer(c); err != nil {
 		return fail(fmt.Errorf("init: %w", err))
 	}
+	//@ steps 7-
+	if err := becomeImageUser(&c); err != nil {
+		return fail(fmt.Errorf("init: %w", err))
+	}
+	//@ end
 	return fail(execCommand(c.Command, c.Env)) // returns only if execve failed
 }
 

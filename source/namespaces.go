@@ -39,6 +39,10 @@ func containerCommand(o options) (*exec.Cmd, *initPipe, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	//@ steps 7-
+	// An image brings its environment, directory and user (imageconfig.go).
+	pipe.config.Env, pipe.config.Workdir, pipe.config.User = o.env, o.workdir, o.user
+	//@ end
 	cmd := &exec.Cmd{
 		Path:       "/proc/self/exe",
 		Args:       []string{prog, "init"},

@@ -45,6 +45,14 @@ func checkRootfs(dir string) error {
 // containerPath is the search path inside the container, the same as Docker's default.
 const containerPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
+//@ steps 7-
+
+// searchPath is where a command is looked up: containerPath, or the PATH
+// an image's config sets (see imageconfig.go).
+var searchPath = containerPath
+
+//@ end
+
 // lookPathIn finds name the way a shell inside rootfs would, and returns its
 // path as the container sees it.
 func lookPathIn(rootfs, name string) (string, error) {
@@ -69,7 +77,12 @@ func openPathIn(rootfs, name string) (*os.File, string, error) {
 	candidates := []string{name}
 	if !strings.Contains(name, "/") {
 		candidates = nil
-		for _, dir := range filepath.SplitList(containerPath) {
+		//@ steps 1-6
+		//| for _, dir := range filepath.SplitList(containerPath) {
+		//@ end
+		//@ steps 7-
+		for _, dir := range filepath.SplitList(searchPath) {
+			//@ end
 			candidates = append(candidates, filepath.Join(dir, name))
 		}
 	}

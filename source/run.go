@@ -26,10 +26,20 @@ func run(o options) (int, error) {
 	//| }
 	//@ end
 	//@ steps 5-
-	lowers, err := checkLowers(o.rootfs)
+	//@ steps 5-6
+	//| lowers, err := checkLowers(o.rootfs)
+	//@ end
+	//@ steps 7-
+	// An image stands where --rootfs was: its layers are the lowers. The
+	// store stays locked until the record says the image is in use.
+	lowers, images, err := rootfsLowers(&o)
+	//@ end
 	if err != nil {
 		return 0, err
 	}
+	//@ steps 7-
+	defer images.close()
+	//@ end
 	//@ end
 	//@ steps 4-
 
@@ -48,6 +58,9 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	defer rec.release()
+	//@ steps 7-
+	images.close() // rmi now sees the record, and keeps the image
+	//@ end
 	fault("recorded")
 	//@ end
 	//@ end

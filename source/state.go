@@ -11,6 +11,9 @@ import (
 	"os"
 	"path/filepath"
 
+	//@ steps 7-
+	"github.com/opencontainers/go-digest"
+	//@ end
 	"golang.org/x/sys/unix"
 )
 
@@ -62,6 +65,12 @@ type record struct {
 	// Net is its network mode.
 	Net string `json:"net"`
 	//@ end
+	//@ steps 7-
+
+	// Image is the digest of its image's manifest, which rmi keeps while
+	// the container runs.
+	Image digest.Digest `json:"image,omitempty"`
+	//@ end
 }
 
 // heldRecord is a record on disk whose lock this runtime holds.
@@ -82,6 +91,9 @@ func createRecord(o options) (*heldRecord, error) {
 	//@ end
 	//@ steps 6-
 	rec.Net = o.net
+	//@ end
+	//@ steps 7-
+	rec.Image = o.manifest
 	//@ end
 	if err := os.MkdirAll(recordsDir(), 0o700); err != nil {
 		return nil, err

@@ -16,7 +16,7 @@ package tests
 const envBin = "RUNT_BIN"
 
 // envStep is the step whose properties run, with those of every step before
-// it: 0 to 6.
+// it: 0 to 7.
 const envStep = "RUNT_STEP"
 
 // envData names the data directory, for the suite and the runtime alike;
@@ -145,6 +145,20 @@ const oomReport = "container killed: out of memory (limit %d MiB)"
 // keptReport, followed by the upper directory's path, is in the runtime's
 // stderr after a run with --keep.
 const keptReport = "kept the container's changes in "
+
+// imagesDir, in the data directory, is the image store (from step 7). The
+// suite counts the layer directories in its layers/ (one per distinct
+// layer, shared by every image that has it) and checks that a load that
+// fails leaves nothing there, nor in its blobs/ and tmp/.
+const imagesDir = "images"
+
+// whiteoutPrefix, before a name in a layer's tar, deletes that name of the
+// layers below (the OCI image spec's whiteout).
+const whiteoutPrefix = ".wh."
+
+// opaqueWhiteout, in a directory of a layer's tar, hides everything of the
+// layers below in that directory.
+const opaqueWhiteout = ".wh..wh..opq"
 
 // faultPoints are the phases at which the runtime can be told to SIGKILL
 // itself (RUNT_FAULT=NAME, see CONTRACT.md), with the step that adds each,
