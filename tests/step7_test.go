@@ -214,6 +214,17 @@ var _ = prop(7, "a malicious layer is refused, and nothing outside its directory
 	}
 })
 
+var _ = prop(7, "an image of 127 layers runs, with every layer's files", func(t *testing.T) {
+	img := baseImage(t)
+	for i := len(img.layers); i < 127; i++ { // Docker's limit
+		img.layers = append(img.layers, layerTar(t, fileEntry(fmt.Sprintf("layers/%03d", i), fmt.Sprintf("%d\n", i), 0o644)))
+	}
+	loadImage(t, img)
+	r := run(t, "run", "--net", "none", img.name, "sh", "-c", "ls /layers | wc -l; cat /image-mark /layers/002 /layers/126")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, fmt.Sprintf("125\n%s\n2\n126\n", strings.TrimSuffix(img.name, ":v1")), r.stdout)
+})
+
 var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honoured", func(t *testing.T) {
 	passwd, err := os.ReadFile(filepath.Join(busybox(t), "etc", "passwd"))
 	require.NoError(t, err)

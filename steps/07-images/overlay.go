@@ -74,6 +74,15 @@ func mountOverlay(dir string, lowers []string, keep bool) (string, error) {
 		escaped[i] = escapeOption(dir)
 	}
 	data := fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", strings.Join(escaped, ":"), escapeOption(upper), escapeOption(work))
+	if len(data) >= os.Getpagesize() {
+		short, closeLowers, err := lowersByFd(lowers)
+		if err != nil {
+			removeOverlay(dir, false)
+			return "", err
+		}
+		defer closeLowers()
+		data = fmt.Sprintf("lowerdir=%s,upperdir=%s,workdir=%s", strings.Join(short, ":"), escapeOption(upper), escapeOption(work))
+	}
 	// mount(2) copies at most one page of options. upperdir and workdir
 	// are under RUNT_DATA; the rest is the lowers'.
 	if len(data) >= os.Getpagesize() {
@@ -110,4 +119,30 @@ func removeOverlay(dir string, keep bool) {
 	if _, err := os.Stat(upper); err == nil {
 		fmt.Fprintf(os.Stderr, "%s: kept the container's changes in %s\n", prog, upper)
 	}
+}
+
+// lowersByFd names each lower directory by a descriptor of it, held open
+// until closeLowers: /proc/self/fd/N, some 17 bytes, however long its
+// path. An image may have 127 layers (Docker's limit), and 127 paths in
+// the store fill more than the page mount(2) copies. Overlayfs looks each
+// name up once, when mounted, and keeps the directory, not the name; the
+// mount table shows the names as given.
+func lowersByFd(lowers []string) (names []string, closeLowers func(), err error) {
+	var fds []int
+	closeLowers = func() {
+		for _, fd := range fds {
+			unix.Close(fd)
+		}
+	}
+	for _, dir := range lowers {
+		fd, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+		if err != nil {
+			closeLowers()
+			return nil, nil, &os.PathError{Op: "open", Path: dir, Err: err}
+		}
+		fds = append(fds, fd)
+		names = append(names, fmt.Sprintf("/proc/self/fd/%d", fd))
+	}
+	explain("%d lowers are too long for one page of mount options: opened each, named /proc/self/fd/N", len(lowers))
+	return names, closeLowers, nil
 }
