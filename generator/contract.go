@@ -13,14 +13,16 @@ import (
 
 // contractFile is the property suite's file of names: every top-level
 // constant in it is a name the suite relies on, with a doc comment, and its
-// faultPoints table lists the fault points. The figures contract and faults
-// draw them as tables for CONTRACT.md.
+// faultPoints table lists the fault points of run, and storeFaultPoints those
+// of load and rmi. The figures contract, faults and "faults store" draw them as
+// tables for CONTRACT.md.
 const contractFile = "contract_test.go"
 
 // contract is what contractFile declares.
 type contract struct {
 	constants []contractName // in the order of the file
-	faults    []faultPoint   // in the order of the table
+	faults    []faultPoint   // faultPoints, in the order of the table
+	store     []faultPoint   // storeFaultPoints, likewise
 }
 
 // contractName is one top-level constant: its name, its value as Go spells
@@ -83,10 +85,17 @@ func readContract(path string) (*contract, error) {
 				}
 			case token.VAR:
 				for i, name := range spec.Names {
-					if name.Name == "faultPoints" && i < len(spec.Values) {
-						if c.faults, err = readFaults(fset, file, spec.Values[i]); err != nil {
-							return nil, err
-						}
+					if i >= len(spec.Values) {
+						continue
+					}
+					switch name.Name {
+					case "faultPoints":
+						c.faults, err = readFaults(fset, file, spec.Values[i])
+					case "storeFaultPoints":
+						c.store, err = readFaults(fset, file, spec.Values[i])
+					}
+					if err != nil {
+						return nil, err
 					}
 				}
 			}
@@ -142,13 +151,18 @@ func (c *contract) constantsTable() []string {
 	return rows
 }
 
-// faultsTable is the figure "faults": one row per fault point, in order.
-func (c *contract) faultsTable() ([]string, error) {
-	if len(c.faults) == 0 {
-		return nil, fmt.Errorf("figure faults: %s has no faultPoints", contractFile)
+// faultsTable is the figure "faults" (run's fault points) or "faults store"
+// (those of load and rmi): one row per fault point, in order.
+func (c *contract) faultsTable(which string) ([]string, error) {
+	faults, name := c.faults, "faultPoints"
+	if which == "store" {
+		faults, name = c.store, "storeFaultPoints"
+	}
+	if len(faults) == 0 {
+		return nil, fmt.Errorf("figure faults %s: %s has no %s", which, contractFile, name)
 	}
 	rows := []string{"| step | RUNT_FAULT | where the workshop's runtime dies |", "|---|---|---|"}
-	for _, f := range c.faults {
+	for _, f := range faults {
 		rows = append(rows, fmt.Sprintf("| %d | %s | %s |", f.step, codeSpan(f.name), cell(f.when)))
 	}
 	return rows, nil

@@ -28,14 +28,16 @@ func figures(out, tests string, steps []step) (drawer, error) {
 	return func(kind, arg string) ([]string, error) {
 		marker := strings.TrimSpace("figure " + kind + " " + arg)
 		switch kind {
-		case "contract", "faults":
+		case "contract":
 			if arg != "" {
-				return nil, fmt.Errorf("%s: %s takes no argument", marker, kind)
+				return nil, fmt.Errorf("%s: contract takes no argument", marker)
 			}
-			if kind == "contract" {
-				return contract.constantsTable(), nil
+			return contract.constantsTable(), nil
+		case "faults":
+			if arg != "" && arg != "store" {
+				return nil, fmt.Errorf("%s: faults takes no argument, or store", marker)
 			}
-			return contract.faultsTable()
+			return contract.faultsTable(arg)
 		case "diff-stat", "properties":
 			n, err := strconv.Atoi(arg)
 			if err != nil || n < 0 || n >= len(steps) {

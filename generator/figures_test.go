@@ -87,12 +87,15 @@ func TestContractTablesEscapeCells(t *testing.T) {
 	if got != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
-	faults, err := c.faultsTable()
+	faults, err := c.faultsTable("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got := faults[2]; got != "| 4 | `recorded` | the record is written |" {
 		t.Errorf("first fault row: %q", got)
+	}
+	if _, err := c.faultsTable("store"); err == nil {
+		t.Error("faults store of a contract without storeFaultPoints: no error")
 	}
 	if got := codeSpan("a`b"); got != "`` a`b ``" {
 		t.Errorf("codeSpan with a backtick: %q", got)

@@ -146,6 +146,19 @@ const oomReport = "container killed: out of memory (limit %d MiB)"
 // stderr after a run with --keep.
 const keptReport = "kept the container's changes in "
 
+// storeFaultPoints are the fault points of load and rmi (from step 7), in
+// the order they are reached. Killed at any of them, the runtime must leave
+// no image half there: not listed by images, and made whole, or gone, by the
+// next load or rmi.
+var storeFaultPoints = []struct {
+	step int
+	name string
+}{
+	{7, "unpacked"}, // load: a layer is unpacked under tmp/, not yet checked against its diff ID
+	{7, "stored"},   // load: every blob and layer has its name; the index does not name the image yet
+	{7, "untagged"}, // rmi: the index no longer names the image; its blobs and layers are still there
+}
+
 // imagesDir, in the data directory, is the image store (from step 7). The
 // suite counts the layer directories in its layers/ (one per distinct
 // layer, shared by every image that has it) and checks that a load that

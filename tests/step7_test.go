@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -223,6 +224,80 @@ var _ = prop(7, "an image of 127 layers runs, with every layer's files", func(t 
 	r := run(t, "run", "--net", "none", img.name, "sh", "-c", "ls /layers | wc -l; cat /image-mark /layers/002 /layers/126")
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.Equal(t, fmt.Sprintf("125\n%s\n2\n126\n", strings.TrimSuffix(img.name, ":v1")), r.stdout)
+})
+
+var _ = prop(7, "a load or rmi killed at any phase leaves no image half there, and the next one completes", func(t *testing.T) {
+	img := baseImage(t)
+	dir := filepath.Join(t.TempDir(), "layout")
+	img.writeLayout(t, dir, nil)
+	repository := strings.Split(img.name, ":")[0]
+	before := storeContents(t)
+	for _, f := range storeFaultPoints {
+		if f.step > step {
+			continue
+		}
+		fault := runOpts{env: []string{envFault + "=" + f.name}}
+		if f.name == "untagged" {
+			require.Equal(t, 0, run(t, "load", dir).status)
+			r := runWith(t, fault, "rmi", img.name)
+			assert.Equal(t, -1, r.status, "RUNT_FAULT=%s: rmi should have died by SIGKILL; stderr: %s", f.name, r.stderr)
+		} else {
+			r := runWith(t, fault, "load", dir)
+			assert.Equal(t, -1, r.status, "RUNT_FAULT=%s: load should have died by SIGKILL; stderr: %s", f.name, r.stderr)
+		}
+		assert.NotContains(t, run(t, "images").stdout, repository, "after a crash at %s", f.name)
+
+		r := run(t, "load", dir)
+		require.Equal(t, 0, r.status, "the load after a crash at %s: %s", f.name, r.stderr)
+		r = run(t, "run", "--net", "none", img.name, "cat", "/image-mark")
+		assert.Equal(t, 0, r.status, "the image loaded after a crash at %s: %s", f.name, r.stderr)
+		require.Equal(t, 0, run(t, "rmi", img.name).status)
+		assert.ElementsMatch(t, before, storeContents(t), "the store after a crash at %s, a load and an rmi", f.name)
+	}
+})
+
+var _ = prop(7, "ten loads of one image at once store it once, whole", func(t *testing.T) {
+	img := baseImage(t)
+	dir := filepath.Join(t.TempDir(), "layout")
+	img.writeLayout(t, dir, nil)
+	t.Cleanup(func() { run(t, "rmi", img.name) })
+	results := make(chan result, 10)
+	for i := 0; i < 10; i++ {
+		go func() { results <- runQuiet(bin, "load", dir) }()
+	}
+	for i := 0; i < 10; i++ {
+		r := <-results
+		assert.Equal(t, 0, r.status, "a load among ten: %s", r.stderr)
+	}
+	repository, tag, _ := strings.Cut(img.name, ":")
+	assert.Len(t, regexp.MustCompile(`(?m)^`+repository+`\s+`+tag+`\s`).FindAllString(run(t, "images").stdout, -1), 1, "images lists it once")
+	for _, layer := range img.layers {
+		assert.DirExists(t, filepath.Join(dataDir(), imagesDir, "layers", digest.FromBytes(layer).Encoded()))
+	}
+	tmp, err := os.ReadDir(filepath.Join(dataDir(), imagesDir, "tmp"))
+	require.NoError(t, err)
+	assert.Empty(t, tmp, "nothing half made is left in tmp/")
+	r := run(t, "run", "--net", "none", img.name, "cat", "/image-mark")
+	assert.Equal(t, 0, r.status, r.stderr)
+})
+
+var _ = prop(7, "rmi refuses an image a running container uses, and removes it once the container is gone", func(t *testing.T) {
+	img := baseImage(t)
+	loadImage(t, img)
+	c := start(t, "run", "--net", "none", img.name, "sh", "-c", "echo ready; read line")
+	c.waitFor(t, "ready")
+	r := run(t, "rmi", img.name)
+	assert.NotZero(t, r.status, "rmi of an image in use")
+	assertOneLine(t, r.stderr)
+	assert.Contains(t, r.stderr, "used by")
+	assert.Contains(t, run(t, "images").stdout, strings.Split(img.name, ":")[0], "the image stays")
+	c.send(t, "go")
+	assert.Equal(t, 0, c.wait(t))
+	r = run(t, "rmi", img.name)
+	assert.Equal(t, 0, r.status, r.stderr)
+	for _, layer := range img.layers[1:] {
+		assert.NoDirExists(t, filepath.Join(dataDir(), imagesDir, "layers", digest.FromBytes(layer).Encoded()))
+	}
 })
 
 var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honoured", func(t *testing.T) {

@@ -76,7 +76,7 @@ func load(src string) ([]loaded, error) {
 		err = errors.New("neither an OCI layout (no oci-layout file) nor a docker save archive (no manifest.json)")
 	}
 	if err == nil {
-		fault("loaded")
+		fault("stored")
 		err = s.name(images)
 	}
 	if err != nil {
@@ -139,6 +139,7 @@ func (s *store) addLayer(in *input, name string, want digest.Digest, size int64,
 			}
 			return "", 0, fmt.Errorf("layer %s: %w", name, err)
 		}
+		fault("unpacked")
 		if got != diffID {
 			return "", 0, fmt.Errorf("layer %s: its tar has digest %s, where the image's config says %s; the image is corrupt", name, got, diffID)
 		}

@@ -68,9 +68,12 @@ func openStore(how int) (*store, error) {
 	}
 	s := &store{dir: dir, lock: f}
 	if how == unix.LOCK_EX {
-		// Only a writer holds the store now: whatever is in tmp/ was left
-		// by a load that died.
+		// Only a writer holds the store now: whatever is in tmp/, or is
+		// in the store but no image's, was left by a load or rmi that died.
 		_ = s.emptyTmp()
+		if index, err := s.readIndex(); err == nil {
+			_ = s.collect(index)
+		}
 	}
 	return s, nil
 }
