@@ -34,11 +34,11 @@ BANNER_6 := step 6: a network of its own (veth, bridge runt0, NAT). Try: ip addr
 BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS='--memory 64m --pids 50'). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
 BANNER_7 := step 7: images (load, images, rmi, run IMAGE). The shell runs in the busybox rootfs; try: exit, then bin/step7 images.
 
-.PHONY: all doctor reset-host check-solutions bench deps build rootfs rootfs-debian rootfs-alpine generate check-generated lint test unit escape clean
+.PHONY: all doctor reset-host check-solutions bench deps build rootfs rootfs-debian rootfs-alpine image image-debian generate check-generated lint test unit escape clean
 all: build
 
 ## deps: install every system package the workshop needs (idempotent)
-PACKAGES := busybox-static debootstrap hyperfine make git ca-certificates curl xz-utils iproute2 util-linux procps nftables
+PACKAGES := busybox-static debootstrap hyperfine make git ca-certificates curl xz-utils iproute2 util-linux procps nftables jq
 # For the exercises that write a runtime in C, and make check-solutions, which builds their solutions.
 PACKAGES += gcc libc6-dev
 deps:
@@ -58,11 +58,12 @@ doctor:
 reset-host:
 	@bash host/reset.sh
 
-## build: bin/stepN for every step, and bin/escape
+## build: bin/stepN for every step, bin/escape (step 1) and bin/untar (step 7)
 build:
 	@mkdir -p bin
 	@set -e; $(foreach n,$(STEP_NUMS),(cd $(call step_dir,$(n)) && $(GO) build -o ../../bin/step$(n) .);)
 	@cd $(call step_dir,1) && $(GO) build -o ../../bin/escape ./escape
+	@cd $(call step_dir,7) && $(GO) build -o ../../bin/untar ./untar
 
 ## rootfs: the busybox root filesystem every step uses by default
 rootfs:
@@ -76,6 +77,14 @@ rootfs-debian:
 ## rootfs-alpine: the Alpine minirootfs (downloads from dl-cdn.alpinelinux.org)
 rootfs-alpine:
 	@sh rootfs-scripts/alpine.sh $(ROOTFS)/alpine
+
+## image: the busybox rootfs as an OCI archive, $(RUNT_DATA)/archives/busybox.tar, for 'bin/step7 load'
+image: rootfs
+	@sh rootfs-scripts/oci-image.sh busybox:latest $(RUNT_DATA)/archives/busybox.tar $(ROOTFS)/busybox
+
+## image-debian: the rootfs of rootfs-debian as a three-layer image, $(RUNT_DATA)/archives/debian.tar
+image-debian: rootfs-debian
+	@sh rootfs-scripts/debian-image.sh $(ROOTFS)/debian $(RUNT_DATA)/archives/debian.tar
 
 ## escape: copy the step-1 chroot escape program into the busybox rootfs as /bin/escape
 escape: build rootfs

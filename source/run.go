@@ -30,15 +30,17 @@ func run(o options) (int, error) {
 	//| lowers, err := checkLowers(o.rootfs)
 	//@ end
 	//@ steps 7-
+	//@ doc image
 	// An image stands where --rootfs was: its layers are the lowers. The
 	// store stays locked until the record says the image is in use.
-	lowers, images, err := rootfsLowers(&o)
+	lowers, imageStore, err := rootfsLowers(&o)
+	//@ end
 	//@ end
 	if err != nil {
 		return 0, err
 	}
 	//@ steps 7-
-	defer images.close()
+	defer imageStore.close()
 	//@ end
 	//@ end
 	//@ steps 4-
@@ -59,7 +61,7 @@ func run(o options) (int, error) {
 	}
 	defer rec.release()
 	//@ steps 7-
-	images.close() // rmi now sees the record, and keeps the image
+	imageStore.close() // rmi now sees the record, and keeps the image
 	//@ end
 	fault("recorded")
 	//@ end

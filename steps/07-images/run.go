@@ -14,11 +14,11 @@ import (
 func run(o options) (int, error) {
 	// An image stands where --rootfs was: its layers are the lowers. The
 	// store stays locked until the record says the image is in use.
-	lowers, images, err := rootfsLowers(&o)
+	lowers, imageStore, err := rootfsLowers(&o)
 	if err != nil {
 		return 0, err
 	}
-	defer images.close()
+	defer imageStore.close()
 
 	// A dead runtime's leftovers go first; then this container's record,
 	// locked for as long as the runtime lives (see state.go). From here on,
@@ -32,7 +32,7 @@ func run(o options) (int, error) {
 		return 0, err
 	}
 	defer rec.release()
-	images.close() // rmi now sees the record, and keeps the image
+	imageStore.close() // rmi now sees the record, and keeps the image
 	fault("recorded")
 
 	// The container's / is a copy-on-write view of the rootfs: from here on,

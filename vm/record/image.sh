@@ -37,7 +37,7 @@ done
 # locales: Ubuntu's server install sets LANG=en_US.UTF-8, which sort and ls
 # order by; C.UTF-8 would order differently. No recommends (debootstrap
 # installs none): no dbus, no timesyncd, nothing that wants a network.
-packages=time,systemd,systemd-sysv,udev,kmod,iproute2,nftables,util-linux,procps,busybox-static,strace,iputils-ping,attr,psmisc,python3-minimal,less,findutils,coreutils,make,ca-certificates,locales,debootstrap,hyperfine,git,curl,xz-utils
+packages=time,systemd,systemd-sysv,udev,kmod,iproute2,nftables,util-linux,procps,busybox-static,strace,iputils-ping,attr,psmisc,python3-minimal,less,findutils,coreutils,make,ca-certificates,locales,debootstrap,hyperfine,git,curl,xz-utils,jq
 
 start=$(date +%s)
 dir=$(dirname "$img")
