@@ -110,8 +110,8 @@ diff-%:
 unit:
 	@set -e; for m in generator $(STEP_DIRS); do (cd $$m && $(GO) test -count=1 ./...); done
 
-## test: unit tests, then check-N for every step
-test: deps rootfs build unit
+## test: unit tests, then check-N for every step (with the Debian rootfs, for step 7's Debian image)
+test: deps rootfs rootfs-debian build unit
 	@set -e; $(foreach n,$(STEP_NUMS),$(MAKE) --no-print-directory check-$(n);)
 
 ## check-solutions: apply every worked solution that is code to a copy of the repository

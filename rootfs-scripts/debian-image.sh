@@ -12,9 +12,11 @@ mkdir -p "$(dirname "$out")"
 work=$(mktemp -d "$(dirname "$out")/debian-image.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# 1: everything but /etc and /var.
+# 1: everything but /etc and /var. /dev stays empty, as in every image: the
+# runtime makes the container's devices, and refuses a layer that carries one.
 cp -al "$rootfs" "$work/system"
-rm -rf "$work/system/etc" "$work/system/var"
+rm -rf "$work/system/etc" "$work/system/var" "$work/system/dev"
+mkdir -m 755 "$work/system/dev"
 # 2: /etc and /var.
 mkdir "$work/config"
 cp -al "$rootfs/etc" "$rootfs/var" "$work/config/"

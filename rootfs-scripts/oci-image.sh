@@ -11,7 +11,8 @@
 # and where, e.g. '{"Entrypoint":["id"],"User":"nobody"}'.
 #
 # The tars are reproducible: names sorted, owners numeric, every mtime the
-# same, gzip without a timestamp. The same directories make the same digests.
+# same, no atime or ctime (which --xattrs's pax format would record), gzip
+# without a timestamp. The same directories make the same digests.
 set -eu
 
 if [ $# -lt 3 ]; then
@@ -47,7 +48,8 @@ for layer; do
 	if [ -f "$layer" ]; then
 		cp "$layer" "$work/layer.tar"
 	else
-		tar -C "$layer" --sort=name --numeric-owner --mtime=@1767225600 --xattrs -cf "$work/layer.tar" .
+		tar -C "$layer" --sort=name --numeric-owner --mtime=@1767225600 --xattrs \
+			--pax-option=delete=atime,delete=ctime -cf "$work/layer.tar" .
 	fi
 	# The config lists each layer by the digest of its tar (its diff ID);
 	# the manifest by the digest of the blob, here the gzip'd tar.

@@ -76,6 +76,11 @@ func unpackLayer(r io.Reader, dir string) (digest.Digest, error) {
 	digester := digest.Canonical.Digester()
 	tarStream := io.TeeReader(plain, digester.Hash())
 
+	// The layer's root is its / in the container: 0755 and root's, unless
+	// the tar has an entry for it ("./") that says otherwise.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return "", err
+	}
 	root, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return "", &os.PathError{Op: "open", Path: dir, Err: err}
@@ -117,8 +122,14 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 		return nil // pax defaults for the entries after it, which archive/tar applies
 	}
 	name, err := entryName(hdr.Name)
-	if err != nil || name == "." {
-		return err // the layer's root itself: nothing to make
+	if err != nil {
+		return err
+	}
+	if name == "." { // the layer's root: nothing to make, only its owner and mode
+		if err := unix.Fchownat(u.root, ".", hdr.Uid, hdr.Gid, 0); err != nil {
+			return os.NewSyscallError("fchownat", err)
+		}
+		return os.NewSyscallError("fchmodat", unix.Fchmodat(u.root, ".", uint32(hdr.Mode)&0o7777, 0))
 	}
 	dir, base := path.Split(name)
 	parent, err := u.mkdirAll(dir)

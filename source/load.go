@@ -126,7 +126,13 @@ func (s *store) addLayer(in *input, name string, want digest.Digest, size int64,
 	blob := io.TeeReader(f, io.MultiWriter(digester.Hash(), counter))
 
 	unpackTo := ""
-	if !exists(s.layerPath(diffID)) {
+	if exists(s.layerPath(diffID)) {
+		// Only a docker save tar gets here: its layer names no digest to
+		// check, so its tar must be the one the config names.
+		if err := checkDiffID(blob, diffID); err != nil {
+			return "", 0, fmt.Errorf("layer %s: %w", name, err)
+		}
+	} else {
 		if unpackTo, err = s.tempDir("layer-"); err != nil {
 			return "", 0, err
 		}
@@ -163,6 +169,24 @@ func (s *store) addLayer(in *input, name string, want digest.Digest, size int64,
 		s.added = append(s.added, s.layerPath(diffID))
 	}
 	return digester.Digest(), counter.n, nil
+}
+
+// checkDiffID reads the layer r, compressed or not, to its end and checks
+// its tar's digest.
+func checkDiffID(r io.Reader, diffID digest.Digest) error {
+	plain, done, err := decompress(r)
+	if err != nil {
+		return err
+	}
+	defer done()
+	got, err := diffID.Algorithm().FromReader(plain)
+	if err != nil {
+		return err
+	}
+	if got != diffID {
+		return fmt.Errorf("its tar has digest %s, where the image's config says %s; the image is corrupt", got, diffID)
+	}
+	return nil
 }
 
 type countingWriter struct{ n int64 }

@@ -34,3 +34,14 @@ if [ -x bin/step6 ]; then
 	echo; echo "### step 6: network modes"
 	bench "bin/step6 run --net host /bin/true" "bin/step6 run --net none /bin/true" "bin/step6 run --net bridge /bin/true"
 fi
+if [ -x bin/step7 ]; then
+	# The busybox image of make image, loaded into a data directory of the
+	# bench's own, against the same tree as --rootfs.
+	echo; echo "### step 7: an image against --rootfs of the same tree"
+	data=$(mktemp -d /var/tmp/runt-bench.XXXXXX)
+	trap 'rm -f "$json"; rm -rf "$data"' EXIT
+	make --no-print-directory image >/dev/null
+	RUNT_DATA=$data bin/step7 load "${RUNT_DATA:-/var/lib/runt}/archives/busybox.tar" >/dev/null
+	rootfs=${RUNT_DATA:-/var/lib/runt}/rootfs/busybox
+	RUNT_DATA=$data bench "bin/step7 run --net none busybox /bin/true" "bin/step7 run --net none --rootfs $rootfs /bin/true"
+fi

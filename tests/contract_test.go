@@ -48,6 +48,11 @@ const rootfsDir = "rootfs"
 // from step 1, the runtime's rootfs when run has no --rootfs.
 const busyboxRootfs = rootfsDir + "/busybox"
 
+// debianRootfs, in the data directory, is the Debian rootfs of make
+// rootfs-debian (debootstrap, from the machine's apt mirror). From step 7 a
+// property makes an image of it; make test builds it, make check-N does not.
+const debianRootfs = rootfsDir + "/debian"
+
 // rootfsMarker is a file at the top of the busybox rootfs. The suite checks
 // that the rootfs exists by it, and containers cat /runt-rootfs to show they
 // run in the rootfs.

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -88,49 +89,58 @@ func busyboxLayer(t *testing.T) []byte {
 	t.Helper()
 	root := busybox(t)
 	busyboxLayerOnce.Do(func() {
-		var buf bytes.Buffer
-		tw := tar.NewWriter(&buf)
-		busyboxLayerOnce.err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil || path == root {
-				return err
-			}
-			info, err := d.Info()
-			if err != nil {
-				return err
-			}
-			link := ""
-			if info.Mode()&fs.ModeSymlink != 0 {
-				if link, err = os.Readlink(path); err != nil {
-					return err
-				}
-			}
-			hdr, err := tar.FileInfoHeader(info, link)
-			if err != nil {
-				return err
-			}
-			hdr.Name, _ = filepath.Rel(root, path)
-			hdr.Uname, hdr.Gname = "", ""
-			if err := tw.WriteHeader(hdr); err != nil {
-				return err
-			}
-			if info.Mode().IsRegular() {
-				f, err := os.Open(path)
-				if err != nil {
-					return err
-				}
-				defer f.Close()
-				_, err = io.Copy(tw, f)
-				return err
-			}
-			return nil
-		})
-		if busyboxLayerOnce.err == nil {
-			busyboxLayerOnce.err = tw.Close()
-		}
-		busyboxLayerOnce.data = buf.Bytes()
+		busyboxLayerOnce.data, busyboxLayerOnce.err = dirLayer(root, func(string) bool { return true })
 	})
 	require.NoError(t, busyboxLayerOnce.err)
 	return busyboxLayerOnce.data
+}
+
+// dirLayer is the tree at root as a layer: the entries whose names (relative
+// to root) keep accepts, and none of /dev's, as in every image.
+func dirLayer(root string, keep func(name string) bool) ([]byte, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || path == root {
+			return err
+		}
+		name, _ := filepath.Rel(root, path)
+		if !keep(name) || strings.HasPrefix(name, "dev/") {
+			return nil
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		link := ""
+		if info.Mode()&fs.ModeSymlink != 0 {
+			if link, err = os.Readlink(path); err != nil {
+				return err
+			}
+		}
+		hdr, err := tar.FileInfoHeader(info, link)
+		if err != nil {
+			return err
+		}
+		hdr.Name, hdr.Uname, hdr.Gname = name, "", ""
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if !info.Mode().IsRegular() {
+			return nil
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		_, err = io.Copy(tw, f)
+		return err
+	})
+	if err == nil {
+		err = tw.Close()
+	}
+	return buf.Bytes(), err
 }
 
 // uniqueName is an image name no other test uses.

@@ -4,6 +4,7 @@ import (
 	"archive/tar"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -93,6 +94,55 @@ var _ = prop(7, "a blob whose content does not match its digest is refused, and 
 			assert.NotContains(t, run(t, "images").stdout, strings.TrimPrefix(strings.Split(img.name, ":")[0], "localhost/"))
 		})
 	}
+})
+
+var _ = prop(7, "a docker save layer that is not the tar its config names is refused, even when the store has that layer", func(t *testing.T) {
+	img := baseImage(t)
+	loadImage(t, img) // the store has both layers now
+	forged := img
+	forged.name = uniqueName(t) + ":v1"
+	archive := filepath.Join(t.TempDir(), "forged.tar")
+	forged.writeDockerArchive(t, archive)
+	// Replace the top layer's file with other bytes; the config still names the real tar.
+	dir := filepath.Join(t.TempDir(), "unpacked")
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	out, err := exec.Command("tar", "-xf", archive, "-C", dir).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	layer := filepath.Join(dir, digest.FromBytes(img.layers[1]).Encoded(), "layer.tar")
+	require.NoError(t, os.WriteFile(layer, layerTar(t, fileEntry("other", "x", 0o644)), 0o644))
+	before := storeContents(t)
+	r := run(t, "load", dir)
+	assert.NotZero(t, r.status, "the forged layer is refused")
+	assertOneLine(t, r.stderr)
+	assert.Contains(t, r.stderr, "corrupt")
+	assert.ElementsMatch(t, before, storeContents(t), "the image store changed")
+})
+
+var _ = prop(7, "an image damaged in the store hides no other image, and rmi removes it", func(t *testing.T) {
+	damaged := baseImage(t)
+	loadImage(t, damaged)
+	other := baseImage(t)
+	loadImage(t, other)
+	blobs, manifest := damaged.blobs(t)
+	var m v1.Manifest
+	require.NoError(t, jsonUnmarshal(blobs[manifest.Digest], &m))
+	config := filepath.Join(dataDir(), imagesDir, "blobs", "sha256", m.Config.Digest.Encoded())
+	require.NoError(t, os.WriteFile(config, []byte("{}"), 0o644))
+
+	third := baseImage(t)
+	loadImage(t, third) // a writer, who sweeps the store first
+	r := run(t, "images")
+	assert.Equal(t, 0, r.status, r.stderr)
+	for _, img := range []testImage{other, third} {
+		assert.Contains(t, r.stdout, strings.Split(img.name, ":")[0], "images lists the images that are whole")
+		r := run(t, "run", "--net", "none", img.name, "cat", "/image-mark")
+		assert.Equal(t, 0, r.status, "%s runs: %s", img.name, r.stderr)
+	}
+	assert.Contains(t, r.stderr, strings.Split(damaged.name, ":")[0], "images names the damaged image on stderr")
+	r = run(t, "rmi", damaged.name)
+	assert.Equal(t, 0, r.status, "rmi of the damaged image: %s", r.stderr)
+	r = run(t, "run", "--net", "none", other.name, "cat", "/image-mark")
+	assert.Equal(t, 0, r.status, "the other image still runs: %s", r.stderr)
 })
 
 var _ = prop(7, "two images that share layers store them once, and rmi keeps them until the last image goes", func(t *testing.T) {
@@ -298,6 +348,44 @@ var _ = prop(7, "rmi refuses an image a running container uses, and removes it o
 	for _, layer := range img.layers[1:] {
 		assert.NoDirExists(t, filepath.Join(dataDir(), imagesDir, "layers", digest.FromBytes(layer).Encoded()))
 	}
+})
+
+var _ = prop(7, "a Debian image of three layers runs, with its packages, its whiteout and its last layer's files", func(t *testing.T) {
+	root := filepath.Join(dataDir(), debianRootfs)
+	_, err := os.Stat(filepath.Join(root, rootfsMarker))
+	need(t, err == nil, "no Debian rootfs at "+root+"; run 'make rootfs-debian'")
+	under := func(name string, dirs ...string) bool {
+		for _, dir := range dirs {
+			if name == dir || strings.HasPrefix(name, dir+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	// As a build makes them: the system, its configuration and state, then
+	// a change that deletes the documentation.
+	system, err := dirLayer(root, func(name string) bool { return !under(name, "etc", "var") })
+	require.NoError(t, err)
+	config, err := dirLayer(root, func(name string) bool { return under(name, "etc", "var") })
+	require.NoError(t, err)
+	change := layerTar(t, whiteoutEntry("usr/share/doc"), fileEntry("etc/image-layers", "three\n", 0o644))
+	img := testImage{name: uniqueName(t) + ":v1", layers: [][]byte{system, config, change}, compress: []string{"gzip", "gzip", ""}}
+	loadImage(t, img)
+
+	r := run(t, "run", "--net", "none", img.name, "sh", "-c",
+		"cat /etc/debian_version /etc/image-layers; dpkg-query -W -f='${Package}\\n' | wc -l; ls /usr/share/doc 2>&1; apt-get --version | head -1")
+	require.Equal(t, 0, r.status, r.stderr)
+	version, err := os.ReadFile(filepath.Join(root, "etc", "debian_version"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(r.stdout), "\n")
+	require.Len(t, lines, 5, r.stdout)
+	assert.Equal(t, strings.TrimSpace(string(version)), lines[0], "the system's files")
+	assert.Equal(t, "three", lines[1], "the last layer's files")
+	status, err := os.ReadFile(filepath.Join(root, "var", "lib", "dpkg", "status"))
+	require.NoError(t, err)
+	assert.Equal(t, fmt.Sprint(strings.Count(string(status), "\nStatus: install ok installed")), lines[2], "dpkg sees every package of the rootfs")
+	assert.Contains(t, lines[3], "No such file or directory", "the whiteout deletes /usr/share/doc")
+	assert.True(t, strings.HasPrefix(lines[4], "apt "), "apt runs: %q", lines[4])
 })
 
 var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honoured", func(t *testing.T) {

@@ -30,7 +30,9 @@ func listImages(w io.Writer) error {
 	for _, e := range index {
 		img, err := s.image(e)
 		if err != nil {
-			return err
+			// One broken image must not hide the others.
+			fmt.Fprintf(os.Stderr, "%s: %s: %v\n", prog, familiar(e.Name), err)
+			continue
 		}
 		repository, tag := "<none>", "<none>"
 		if ref, err := reference.ParseNormalizedNamed(e.Name); err == nil {
@@ -151,7 +153,8 @@ func containerUsing(d digest.Digest) string {
 }
 
 // collect removes the blobs and layers that no image of index refers to,
-// nor an image a running container uses.
+// nor an image a running container uses. If one of those images cannot be
+// read, what it refers to cannot be told, and collect removes nothing.
 func (s *store) collect(index []indexEntry) error {
 	keep := map[string]bool{}
 	var roots []digest.Digest
@@ -168,7 +171,7 @@ func (s *store) collect(index []indexEntry) error {
 	for _, d := range roots {
 		img, err := s.image(indexEntry{Manifest: d})
 		if err != nil {
-			continue // what an unreadable image holds cannot be told apart
+			return fmt.Errorf("image %s cannot be read, so nothing is removed from the store: %w; rmi it", d, err)
 		}
 		keep[s.blobPath(d)] = true
 		keep[s.blobPath(img.manifest.Config.Digest)] = true

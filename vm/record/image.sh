@@ -31,9 +31,11 @@ done
 
 # The learner's VM after "vagrant up" has what its provisioner's "make deps"
 # installs (busybox-static debootstrap hyperfine make git ca-certificates curl
-# xz-utils iproute2 util-linux procps nftables): all of them are here, so a
-# transcript's "make ..." finds them too. The rest is for the docs' commands
-# (strace, ping, getfattr, killall/pstree, python3) and for systemd itself.
+# xz-utils iproute2 util-linux procps nftables jq): all of them are here, so a
+# transcript's "make ..." finds them too; gcc and libc6-dev, which make deps
+# adds for the exercises in C, are not, since no transcript compiles. The
+# rest is for the docs' commands (strace, ping, getfattr, killall/pstree,
+# python3) and for systemd itself.
 # locales: Ubuntu's server install sets LANG=en_US.UTF-8, which sort and ls
 # order by; C.UTF-8 would order differently. No recommends (debootstrap
 # installs none): no dbus, no timesyncd, nothing that wants a network.

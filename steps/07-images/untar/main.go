@@ -47,6 +47,9 @@ func untar(file, dir string) error {
 		}
 		path := filepath.Join(dir, hdr.Name) // the mistake: the kernel will follow whatever is on this path
 		fmt.Println(path)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return err
+		}
 		switch hdr.Typeflag {
 		case tar.TypeDir:
 			err = os.MkdirAll(path, os.FileMode(hdr.Mode))
