@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"text/tabwriter"
 
@@ -16,8 +17,10 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// listImages prints the store's images, as "docker images" does.
-func listImages(w io.Writer) error {
+// listImages prints the store's images, as "docker images" does; verbose
+// adds what each runs and the ports it says it listens on (ExposedPorts,
+// which only documents them: -p publishes).
+func listImages(w io.Writer, verbose bool) error {
 	s, err := openStore(unix.LOCK_SH)
 	if err != nil {
 		return err
@@ -28,7 +31,11 @@ func listImages(w io.Writer) error {
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 8, 3, ' ', 0)
-	fmt.Fprintln(tw, "REPOSITORY\tTAG\tDIGEST\tCREATED\tSIZE")
+	header := "REPOSITORY\tTAG\tDIGEST\tCREATED\tSIZE"
+	if verbose {
+		header += "\tCOMMAND\tPORTS"
+	}
+	fmt.Fprintln(tw, header)
 	for _, e := range index {
 		img, err := s.image(e)
 		if err != nil {
@@ -47,7 +54,17 @@ func listImages(w io.Writer) error {
 		if img.config.Created != nil {
 			created = img.config.Created.UTC().Format("2006-01-02 15:04")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", repository, tag, e.Manifest.String()[:19], created, humanSize(s.size(img)))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", repository, tag, e.Manifest.String()[:19], created, humanSize(s.size(img)))
+		if verbose {
+			c := img.config.Config
+			var ports []string
+			for port := range c.ExposedPorts {
+				ports = append(ports, port)
+			}
+			sort.Strings(ports)
+			fmt.Fprintf(tw, "\t%q\t%s", append(append([]string{}, c.Entrypoint...), c.Cmd...), strings.Join(ports, ","))
+		}
+		fmt.Fprintln(tw)
 	}
 	return tw.Flush()
 }
@@ -196,9 +213,13 @@ func (s *store) collect(index []indexEntry) error {
 
 // imageCommand runs load, images or rmi.
 func imageCommand(cmd string, args []string) error {
+	verbose := cmd == "images" && len(args) == 1 && args[0] == "--verbose"
+	if verbose {
+		args = nil
+	}
 	want := map[string]int{"load": 1, "images": 0, "rmi": 1}[cmd]
 	if len(args) != want || (len(args) == 1 && strings.HasPrefix(args[0], "-")) {
-		return &statusError{exitRuntimeError, fmt.Errorf("usage: %s %s%s (see '%s --help')", prog, cmd, map[string]string{"load": " FILE|DIR", "rmi": " IMAGE"}[cmd], prog)}
+		return &statusError{exitRuntimeError, fmt.Errorf("usage: %s %s%s (see '%s --help')", prog, cmd, map[string]string{"load": " FILE|DIR", "images": " [--verbose]", "rmi": " IMAGE"}[cmd], prog)}
 	}
 	switch cmd {
 	case "load":
@@ -215,7 +236,7 @@ func imageCommand(cmd string, args []string) error {
 			}
 		}
 	case "images":
-		return listImages(os.Stdout)
+		return listImages(os.Stdout, verbose)
 	case "rmi":
 		removed, err := removeImage(args[0])
 		if err != nil {

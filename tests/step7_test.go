@@ -388,7 +388,7 @@ var _ = prop(7, "a Debian image of three layers runs, with its packages, its whi
 	assert.True(t, strings.HasPrefix(lines[4], "apt "), "apt runs: %q", lines[4])
 })
 
-var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honoured", func(t *testing.T) {
+var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honoured, and images --verbose lists its ExposedPorts", func(t *testing.T) {
 	passwd, err := os.ReadFile(filepath.Join(busybox(t), "etc", "passwd"))
 	require.NoError(t, err)
 	group, err := os.ReadFile(filepath.Join(busybox(t), "etc", "group"))
@@ -400,15 +400,20 @@ var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honou
 		fileEntry("custom/bin/report", "#!/bin/sh\necho \"args: $*\"; id; pwd; echo \"A=$A HOME=$HOME PATH=$PATH\"; [ \"$HOSTNAME\" = \"$(hostname)\" ] && echo hostname set\n", 0o755),
 	)
 	img.config = v1.ImageConfig{
-		Entrypoint: []string{"report", "from-entrypoint"},
-		Cmd:        []string{"from-cmd"},
-		Env:        []string{"PATH=/custom/bin:/bin", "A=1"},
-		WorkingDir: "/srv/app",
-		User:       "app:staff",
+		Entrypoint:   []string{"report", "from-entrypoint"},
+		Cmd:          []string{"from-cmd"},
+		Env:          []string{"PATH=/custom/bin:/bin", "A=1"},
+		WorkingDir:   "/srv/app",
+		User:         "app:staff",
+		ExposedPorts: map[string]struct{}{"80/tcp": {}, "53/udp": {}},
 	}
 	loadImage(t, img)
 
-	r := run(t, "run", "--net", "none", img.name)
+	r := run(t, "images", "--verbose")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Regexp(t, regexp.QuoteMeta(strings.Split(img.name, ":")[0])+`\s.*\["report" "from-entrypoint" "from-cmd"\]\s+53/udp,80/tcp\n`, r.stdout, "images --verbose shows the command and the exposed ports")
+
+	r = run(t, "run", "--net", "none", img.name)
 	require.Equal(t, 0, r.status, r.stderr)
 	assert.Equal(t, "args: from-entrypoint from-cmd\nuid=1000(app) gid=50(staff) groups=60(extra)\n/srv/app\nA=1 HOME=/home/app PATH=/custom/bin:/bin\nhostname set\n", r.stdout)
 

@@ -76,7 +76,7 @@ type options struct {
 
 const usage = `usage: %[1]s [--explain] run [flags] [IMAGE] [--] [CMD [ARG...]]
        %[1]s [--explain] load FILE|DIR     an OCI layout, an OCI archive or a docker save tar
-       %[1]s images
+       %[1]s images [--verbose]
        %[1]s [--explain] rmi IMAGE
 
 Runs CMD in a container; the exit status is CMD's (128+N if signal N killed it).
