@@ -162,6 +162,11 @@ func (s *store) addLayer(in *input, name string, want digest.Digest, size int64,
 		return "", 0, fmt.Errorf("blob %s: %d bytes, where its descriptor says %d; the image is corrupt", want, counter.n, size)
 	}
 	if unpackTo != "" {
+		// A layer's name says it is whole, and the next load trusts it:
+		// its files reach the disk first.
+		if err := s.sync(); err != nil {
+			return "", 0, err
+		}
 		explain("rename %s -> %s", unpackTo, s.layerPath(diffID))
 		if err := os.Rename(unpackTo, s.layerPath(diffID)); err != nil {
 			return "", 0, err

@@ -215,7 +215,9 @@ func (s *store) readIndex() ([]indexEntry, error) {
 }
 
 // writeIndex replaces the index at once, by rename: a reader without the
-// lock sees the old index or the new one, never half of one.
+// lock sees the old index or the new one, never half of one. The new one is
+// on disk before the rename, and what it names is too (see sync), so that
+// after a power cut the index is whole and names nothing that is not.
 func (s *store) writeIndex(index []indexEntry) error {
 	data, err := json.MarshalIndent(index, "", "  ")
 	if err != nil {
@@ -225,6 +227,19 @@ func (s *store) writeIndex(index []indexEntry) error {
 	if err := os.WriteFile(tmp, append(data, '\n'), 0o600); err != nil {
 		return err
 	}
+	if err := s.sync(); err != nil {
+		return err
+	}
 	explain("write %s", filepath.Join(s.dir, "images.json"))
 	return os.Rename(tmp, filepath.Join(s.dir, "images.json"))
+}
+
+// sync writes everything of the store's filesystem to disk: syncfs(2), one
+// call for the thousands of files a load unpacks, where fsync(2) would take
+// one per file and one per directory. Until then a rename may reach the
+// disk before the data of what it names, and a power cut leave a named
+// blob or layer empty.
+func (s *store) sync() error {
+	explain("syncfs(%q)", s.dir)
+	return os.NewSyscallError("syncfs", unix.Syncfs(int(s.lock.Fd())))
 }
