@@ -86,6 +86,13 @@ type options struct {
 	workdir string
 	user    string
 	//@ end
+	//@ steps 8-
+
+	// pull says when run pulls its image: missing, always or never; and
+	// insecure lists the registries that may be reached by plain HTTP.
+	pull     string
+	insecure []string
+	//@ end
 }
 
 //@ steps 0-6
@@ -97,16 +104,32 @@ type options struct {
 //| %[2]s`
 //|
 //@ end
-//@ steps 7-
+//@ steps 7
+//| const usage = `usage: %[1]s [--explain] run [flags] [IMAGE] [--] [CMD [ARG...]]
+//|        %[1]s [--explain] load FILE|DIR     an OCI layout, an OCI archive or a docker save tar
+//|        %[1]s images [--verbose]
+//|        %[1]s [--explain] rmi IMAGE
+//|
+//| Runs CMD in a container; the exit status is CMD's (128+N if signal N killed it).
+//| IMAGE, a loaded image, stands in place of --rootfs; without CMD, the container
+//| runs the image's own command.
+//|
+//| flags:
+//| %[2]s`
+//|
+//@ end
+//@ steps 8-
 
 const usage = `usage: %[1]s [--explain] run [flags] [IMAGE] [--] [CMD [ARG...]]
        %[1]s [--explain] load FILE|DIR     an OCI layout, an OCI archive or a docker save tar
        %[1]s images [--verbose]
        %[1]s [--explain] rmi IMAGE
+       %[1]s [--explain] pull [--insecure-registry HOST[:PORT]] IMAGE
 
 Runs CMD in a container; the exit status is CMD's (128+N if signal N killed it).
-IMAGE, a loaded image, stands in place of --rootfs; without CMD, the container
-runs the image's own command.
+IMAGE stands in place of --rootfs: an image of the store, or one to pull from
+its registry (see --pull); without CMD, the container runs the image's own
+command.
 
 flags:
 %[2]s`
@@ -142,6 +165,13 @@ func cli(args []string) int {
 	//@ steps 7-
 	case "load", "images", "rmi":
 		if err := imageCommand(cmd, rest); err != nil {
+			return fail(err)
+		}
+		return 0
+	//@ end
+	//@ steps 8-
+	case "pull":
+		if err := pullCommand(rest); err != nil {
 			return fail(err)
 		}
 		return 0
@@ -187,6 +217,11 @@ func runFlags(o *options) flagSet {
 	o.net = netBridge
 	fs.Func("net", "network: bridge (default), none (loopback only) or host", o.parseNet)
 	fs.Func("p", "publish a port: HOSTPORT:CTRPORT[/tcp|udp], repeatable", o.parsePort)
+	//@ end
+	//@ steps 8-
+	o.pull = "missing"
+	fs.Func("pull", "pull the image: missing (default), always or never", o.parsePull)
+	fs.Func("insecure-registry", "a registry HOST[:PORT] that may be reached by plain HTTP, repeatable", o.addInsecure)
 	//@ end
 	return fs
 }

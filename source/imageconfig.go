@@ -41,7 +41,19 @@ func rootfsLowers(o *options) ([]string, *store, error) {
 		lowers, err := checkLowers(o.rootfs)
 		return lowers, nil, err
 	}
-	return useImage(o)
+	//@ steps 8-
+	if err := pullMissing(o); err != nil {
+		return nil, nil, err
+	}
+	lowers, s, err := useImage(o)
+	if errors.Is(err, errNoImage) && o.pull == "never" {
+		err = fmt.Errorf("image %s: %w", o.image, errPullNever)
+	}
+	return lowers, s, err
+	//@ end
+	//@ steps 7
+	//| return useImage(o)
+	//@ end
 }
 
 // useImage makes o run its image: the image's layers, top first, are the
@@ -165,10 +177,36 @@ func (o *options) imageArgument(fs flagSet) error {
 		if len(o.command) > 0 && o.command[0] == "--" {
 			o.command = o.command[1:]
 		}
-	case looksLikeImage(arg):
-		if _, err := lookPathIn(o.rootfs, arg); err != nil {
-			return fmt.Errorf("image %s: %w; load it with '%s load FILE'", arg, errNoImage, prog)
+	//@ steps 7
+	//| case looksLikeImage(arg):
+	//| 	if _, err := lookPathIn(o.rootfs, arg); err != nil {
+	//| 		return fmt.Errorf("image %s: %w; load it with '%s load FILE'", arg, errNoImage, prog)
+	//| 	}
+	//@ end
+	//@ steps 8-
+	case pullGiven(fs) || looksLikeImage(arg) && !inDefaultRootfs(o.rootfs, arg):
+		// An image to pull: --pull says so, or it looks like a reference
+		// and names no command. A bare name ("alpine") stays a command of
+		// the default rootfs, as before step 7; write alpine:latest.
+		o.image, o.command = arg, o.command[1:]
+		if len(o.command) > 0 && o.command[0] == "--" {
+			o.command = o.command[1:]
 		}
+		//@ end
 	}
 	return nil
 }
+
+//@ steps 8-
+
+func pullGiven(fs flagSet) (given bool) {
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "pull" })
+	return given
+}
+
+func inDefaultRootfs(rootfs, arg string) bool {
+	_, err := lookPathIn(rootfs, arg)
+	return err == nil
+}
+
+//@ end

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 
@@ -75,7 +76,7 @@ func layoutName(annotations map[string]string, repository string) (string, error
 
 // pickManifest follows desc to a manifest: an index (a multi-platform
 // image) names one manifest per platform, and this host runs one of them.
-func (s *store) pickManifest(in *input, desc v1.Descriptor, depth int) (v1.Descriptor, error) {
+func (s *store) pickManifest(src source, desc v1.Descriptor, depth int) (v1.Descriptor, error) {
 	switch desc.MediaType {
 	case v1.MediaTypeImageManifest, dockerManifest:
 		return desc, nil
@@ -86,7 +87,7 @@ func (s *store) pickManifest(in *input, desc v1.Descriptor, depth int) (v1.Descr
 	if depth > 4 {
 		return desc, errors.New("indexes nested more than 4 deep")
 	}
-	data, err := s.readDocument(in, desc)
+	data, err := s.readDocument(src, desc)
 	if err != nil {
 		return desc, err
 	}
@@ -100,7 +101,7 @@ func (s *store) pickManifest(in *input, desc v1.Descriptor, depth int) (v1.Descr
 			continue
 		}
 		if m.Platform.OS == "linux" && m.Platform.Architecture == runtime.GOARCH && (m.Platform.Variant == "" || m.Platform.Variant == "v8" || runtime.GOARCH != "arm64") {
-			return s.pickManifest(in, m, depth+1)
+			return s.pickManifest(src, m, depth+1)
 		}
 		platforms = append(platforms, m.Platform.OS+"/"+m.Platform.Architecture)
 	}
@@ -108,8 +109,8 @@ func (s *store) pickManifest(in *input, desc v1.Descriptor, depth int) (v1.Descr
 }
 
 // loadManifest stores a manifest, its config, and its layers, unpacked.
-func (s *store) loadManifest(in *input, desc v1.Descriptor) error {
-	data, err := s.readDocument(in, desc)
+func (s *store) loadManifest(src source, desc v1.Descriptor) error {
+	data, err := s.readDocument(src, desc)
 	if err != nil {
 		return err
 	}
@@ -117,7 +118,7 @@ func (s *store) loadManifest(in *input, desc v1.Descriptor) error {
 	if err := json.Unmarshal(data, &manifest); err != nil {
 		return fmt.Errorf("manifest %s: %w", desc.Digest, err)
 	}
-	configData, err := s.readDocument(in, manifest.Config)
+	configData, err := s.readDocument(src, manifest.Config)
 	if err != nil {
 		return err
 	}
@@ -129,7 +130,8 @@ func (s *store) loadManifest(in *input, desc v1.Descriptor) error {
 		return fmt.Errorf("manifest %s: %d layers, where its config lists %d", desc.Digest, len(manifest.Layers), len(config.RootFS.DiffIDs))
 	}
 	for i, layer := range manifest.Layers {
-		if _, _, err := s.addLayer(in, blobName(layer.Digest), layer.Digest, layer.Size, config.RootFS.DiffIDs[i]); err != nil {
+		open := func() (io.ReadCloser, error) { return src.fetch(layer) }
+		if _, _, err := s.addLayer(open, layer.Digest.String(), layer.Digest, layer.Size, config.RootFS.DiffIDs[i]); err != nil {
 			return err
 		}
 	}

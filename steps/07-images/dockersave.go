@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 
 	"github.com/opencontainers/go-digest"
 	"github.com/opencontainers/image-spec/specs-go"
@@ -48,7 +49,8 @@ func (s *store) loadDockerArchive(in *input) ([]loaded, error) {
 			return nil, err
 		}
 		for i, name := range e.Layers {
-			d, size, err := s.addLayer(in, name, "", -1, config.RootFS.DiffIDs[i])
+			open := func() (io.ReadCloser, error) { return in.open(name) }
+			d, size, err := s.addLayer(open, name, "", -1, config.RootFS.DiffIDs[i])
 			if err != nil {
 				return nil, err
 			}

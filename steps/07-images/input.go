@@ -126,18 +126,41 @@ func blobName(d digest.Digest) string {
 	return path.Join("blobs", d.Algorithm().String(), d.Encoded())
 }
 
+// A source is where an image's documents and layers come from, each named
+// by its descriptor: a layout (input), or from step 8 a registry.
+type source interface {
+	fetch(desc v1.Descriptor) (io.ReadCloser, error)
+}
+
+// fetch opens the blob desc names in the layout.
+func (in *input) fetch(desc v1.Descriptor) (io.ReadCloser, error) {
+	if err := desc.Digest.Validate(); err != nil {
+		return nil, fmt.Errorf("digest %q: %w", desc.Digest, err)
+	}
+	return in.open(blobName(desc.Digest))
+}
+
 // readDocument reads the blob that desc describes, checks its size and
 // digest, and stores it.
-func (s *store) readDocument(in *input, desc v1.Descriptor) ([]byte, error) {
+func (s *store) readDocument(src source, desc v1.Descriptor) ([]byte, error) {
 	if err := desc.Digest.Validate(); err != nil {
 		return nil, fmt.Errorf("digest %q: %w", desc.Digest, err)
 	}
 	if desc.Size > maxDocument {
 		return nil, fmt.Errorf("blob %s: %d bytes, more than a %s may have", desc.Digest, desc.Size, desc.MediaType)
 	}
-	data, err := in.readAll(blobName(desc.Digest))
+	// A document the store has is not fetched again: its name is its digest.
+	if data, err := s.readBlob(desc.Digest, maxDocument); err == nil && int64(len(data)) == desc.Size {
+		return data, nil
+	}
+	blob, err := src.fetch(desc)
 	if err != nil {
 		return nil, err
+	}
+	defer blob.Close()
+	data, err := io.ReadAll(io.LimitReader(blob, maxDocument+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading blob %s: %w", desc.Digest, err)
 	}
 	if int64(len(data)) != desc.Size {
 		return nil, fmt.Errorf("blob %s: %d bytes, where its descriptor says %d; the image is corrupt", desc.Digest, len(data), desc.Size)

@@ -96,12 +96,12 @@ func repositoryOf(src string) string {
 	return strings.ToLower(base)
 }
 
-// addLayer unpacks the layer in the input's file name into the store as
-// layers/HEX of its diff ID, unless it is there already, and returns the
-// file's digest and size. The file must have digest want and size (when
-// known), and its tar digest diffID; until both are checked the layer is
-// only in tmp/.
-func (s *store) addLayer(in *input, name string, want digest.Digest, size int64, diffID digest.Digest) (digest.Digest, int64, error) {
+// addLayer unpacks the layer that open reads (name, in errors) into the
+// store as layers/HEX of its diff ID, unless it is there already, and
+// returns the blob's digest and size. The blob must have digest want and
+// size (when known), and its tar digest diffID; until both are checked the
+// layer is only in tmp/.
+func (s *store) addLayer(open func() (io.ReadCloser, error), name string, want digest.Digest, size int64, diffID digest.Digest) (digest.Digest, int64, error) {
 	if err := diffID.Validate(); err != nil {
 		return "", 0, fmt.Errorf("diff ID %q: %w", diffID, err)
 	}
@@ -114,7 +114,7 @@ func (s *store) addLayer(in *input, name string, want digest.Digest, size int64,
 			return want, size, nil
 		}
 	}
-	f, err := in.open(name)
+	f, err := open()
 	if err != nil {
 		return "", 0, err
 	}
