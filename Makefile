@@ -32,6 +32,7 @@ BANNER_3 := step 3: pivot_root, a minimal /dev, read-only /sys. Try: cat /proc/s
 BANNER_5 := step 5: an overlay over the read-only rootfs; your writes go to the container's own upper dir. Try: echo hi > /x, then look for it on the host.
 BANNER_6 := step 6: a network of its own (veth, bridge runt0, NAT). Try: ip addr, ip route, cat /etc/hosts.
 BANNER_4 := step 4: cgroup limits (make step-4 RUN_FLAGS='--memory 64m --pids 50'). Try: cat /proc/self/cgroup, ls /sys/fs/cgroup.
+BANNER_8 := step 8: images pulled from a registry (pull, run --pull). The shell runs in the busybox rootfs; try: exit, then bin/step8 pull --help.
 BANNER_7 := step 7: images (load, images, rmi, run IMAGE). The shell runs in the busybox rootfs; try: exit, then bin/step7 images.
 
 .PHONY: all doctor reset-host check-solutions bench deps build rootfs rootfs-debian rootfs-alpine image image-debian generate check-generated lint test unit escape clean
@@ -41,12 +42,15 @@ all: build
 PACKAGES := busybox-static debootstrap hyperfine make git ca-certificates curl xz-utils iproute2 util-linux procps nftables jq
 # For the exercises that write a runtime in C, and make check-solutions, which builds their solutions.
 PACKAGES += gcc libc6-dev
+# Step 8's properties start their own registries; the package's own service stays off.
+PACKAGES += docker-registry
 deps:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "installing:" $$missing; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@if systemctl is-enabled docker-registry >/dev/null 2>&1; then systemctl disable --now docker-registry >/dev/null 2>&1 || true; fi
 	@bash .ci/ensure-go.sh
 
 ## doctor: check this machine before step 0, one line per check (changes nothing)

@@ -16,7 +16,7 @@ package tests
 const envBin = "RUNT_BIN"
 
 // envStep is the step whose properties run, with those of every step before
-// it: 0 to 7.
+// it: 0 to 8.
 const envStep = "RUNT_STEP"
 
 // envData names the data directory, for the suite and the runtime alike;

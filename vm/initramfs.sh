@@ -22,6 +22,8 @@ repo=$(dirname "$here")
 # busybox's unshare turns "--propagation unchanged" (step 3's shared-/ test)
 # into mount("none", "/", 0), which fails with EINVAL: use util-linux's.
 host_bins=${VM_HOST_BINS:-unshare nft}
+# From step 8 the properties start registries of their own.
+[ "$step" -ge 8 ] && host_bins="$host_bins docker-registry"
 modules=${VM_MODULES:-overlay veth bridge br_netfilter nf_tables nft_chain_nat nft_nat nft_masq nft_ct nft_compat nft_fib_inet nft_fib_ipv4 iptable_nat iptable_filter xt_MASQUERADE xt_nat xt_conntrack xt_addrtype}
 # The suite's own limit, a minute inside boot.sh's: a hang then ends with
 # Go's goroutine dump on the console rather than a silent kill.
