@@ -114,11 +114,19 @@ func (s *store) readJSON(d digest.Digest, v any) error {
 }
 
 // lowers are the image's layer directories as overlay wants them: the top
-// layer first, where the manifest lists the bottom one first.
+// layer first, where the manifest lists the bottom one first. A layer the
+// image has twice (two build steps that made the same files) is one
+// directory, and overlayfs refuses a lower given twice (ELOOP); the upper
+// copy decides, so the lower one goes.
 func (s *store) lowers(img *image) []string {
-	dirs := make([]string, len(img.config.RootFS.DiffIDs))
-	for i, diffID := range img.config.RootFS.DiffIDs {
-		dirs[len(dirs)-1-i] = s.layerPath(diffID)
+	var dirs []string
+	seen := map[string]bool{}
+	for i := len(img.config.RootFS.DiffIDs) - 1; i >= 0; i-- {
+		dir := s.layerPath(img.config.RootFS.DiffIDs[i])
+		if !seen[dir] {
+			seen[dir] = true
+			dirs = append(dirs, dir)
+		}
 	}
 	return dirs
 }

@@ -33,9 +33,9 @@ import (
 //
 // A layer is hostile input: its names are chosen by whoever built it. Every
 // name is resolved inside the layer's directory by the kernel, with
-// openat2(2) RESOLVE_BENEATH, which refuses "..", absolute symlinks and any
-// symlink that leads out; a name that would land outside is refused, never
-// clamped, and the layer with it.
+// openat2(2) RESOLVE_BENEATH, which refuses a ".." that climbs out, absolute
+// symlinks and any symlink that leads out; a name that would land outside is
+// refused, never clamped, and the layer with it.
 
 const (
 	whiteoutPrefix = ".wh."
@@ -113,13 +113,27 @@ func unpackLayer(r io.Reader, dir string) (digest.Digest, error) {
 // unpacker applies the entries of one layer to the directory root.
 type unpacker struct {
 	root int
-	dirs []*tar.Header // directories, whose times are set last
+	dirs []dirTimes // directories, whose times are set last
+	// warned says a warning was printed, once for the whole layer.
+	warned bool
+}
+
+// dirTimes is what setDirTimes needs of a directory's entry: a whole
+// tar.Header would keep its PAX records, up to a megabyte each.
+type dirTimes struct {
+	name         string
+	atime, mtime time.Time
 }
 
 // entry applies one tar entry.
 func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	if hdr.Typeflag == tar.TypeXGlobalHeader {
 		return nil // pax defaults for the entries after it, which archive/tar applies
+	}
+	// A sparse file's few bytes on the wire say how big it is: 3.5 KB can
+	// claim a petabyte of zeros, which io.Copy would write out in full.
+	if hdr.Typeflag == tar.TypeGNUSparse || hasSparseRecords(hdr) {
+		return errors.New("a sparse file: a layer may not carry one")
 	}
 	name, err := entryName(hdr.Name)
 	if err != nil {
@@ -148,6 +162,7 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	}
 	// A later entry replaces an earlier one of the same name, as tar -x
 	// does; a directory stays and takes the new metadata.
+	whitedOut := isWhiteout(parent, base)
 	if err := replace(parent, base, hdr.Typeflag == tar.TypeDir); err != nil {
 		return err
 	}
@@ -156,7 +171,12 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 		if err := unix.Mkdirat(parent, base, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
 			return os.NewSyscallError("mkdirat", err)
 		}
-		u.dirs = append(u.dirs, hdr)
+		if whitedOut { // deleted below, made again here: only this layer's files
+			if err := setOpaqueAt(parent, base); err != nil {
+				return err
+			}
+		}
+		u.dirs = append(u.dirs, dirTimes{name, hdr.AccessTime, hdr.ModTime})
 	case tar.TypeReg:
 		if err := writeFile(parent, base, r); err != nil {
 			return err
@@ -178,7 +198,16 @@ func (u *unpacker) entry(hdr *tar.Header, r io.Reader) error {
 	default:
 		return fmt.Errorf("tar entry type %q is not supported", hdr.Typeflag)
 	}
-	return setMetadata(parent, base, hdr)
+	return u.setMetadata(parent, base, hdr)
+}
+
+func hasSparseRecords(hdr *tar.Header) bool {
+	for key := range hdr.PAXRecords {
+		if strings.HasPrefix(key, "GNU.sparse.") {
+			return true
+		}
+	}
+	return false
 }
 
 // entryName refuses a name that leaves the layer by itself: an absolute
@@ -234,6 +263,13 @@ func beneathError(name string, err error) error {
 		return fmt.Errorf("%s is not a directory", name)
 	}
 	return &os.PathError{Op: "openat2", Path: name, Err: err}
+}
+
+// isWhiteout tells whether name in parent is overlayfs's whiteout, a
+// character device 0/0.
+func isWhiteout(parent int, name string) bool {
+	var st unix.Stat_t
+	return unix.Fstatat(parent, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil && st.Mode&unix.S_IFMT == unix.S_IFCHR && st.Rdev == 0
 }
 
 // replace removes what an earlier entry left at name, unless both are directories.
@@ -293,11 +329,16 @@ func (u *unpacker) hardLink(parent int, name, target string) error {
 // whiteout marks name deleted for the layers below, the overlayfs way. A
 // name this layer has itself already hides the ones below.
 func whiteout(parent int, name string) error {
-	if name == "" || name == "." || name == ".." || strings.Contains(name, "/") {
+	if name == "" || name == "." || name == ".." {
 		return fmt.Errorf("a whiteout of %q, which is no name in its directory", name)
 	}
 	var st unix.Stat_t
 	if unix.Fstatat(parent, name, &st, unix.AT_SYMLINK_NOFOLLOW) == nil {
+		// This layer has the name itself. A file hides the ones below; a
+		// directory must also be opaque, or theirs show through it.
+		if st.Mode&unix.S_IFMT == unix.S_IFDIR {
+			return setOpaqueAt(parent, name)
+		}
 		return nil
 	}
 	if err := unix.Mknodat(parent, name, unix.S_IFCHR|0o000, 0); err != nil {
@@ -307,8 +348,11 @@ func whiteout(parent int, name string) error {
 }
 
 // setOpaque hides everything of the layers below in directory dir.
-func setOpaque(dir int) error {
-	fd, err := unix.Openat(dir, ".", unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+func setOpaque(dir int) error { return setOpaqueAt(dir, ".") }
+
+// setOpaqueAt is setOpaque for the directory name in parent.
+func setOpaqueAt(parent int, name string) error {
+	fd, err := unix.Openat(parent, name, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_NOFOLLOW|unix.O_CLOEXEC, 0)
 	if err != nil {
 		return os.NewSyscallError("openat", err)
 	}
@@ -319,7 +363,7 @@ func setOpaque(dir int) error {
 // setMetadata gives name the owner, mode, extended attributes and times
 // its entry records. chown(2) clears setuid and setgid bits, so the mode
 // comes after it.
-func setMetadata(parent int, name string, hdr *tar.Header) error {
+func (u *unpacker) setMetadata(parent int, name string, hdr *tar.Header) error {
 	if err := unix.Fchownat(parent, name, hdr.Uid, hdr.Gid, unix.AT_SYMLINK_NOFOLLOW); err != nil {
 		return os.NewSyscallError("fchownat", err)
 	}
@@ -343,7 +387,10 @@ func setMetadata(parent int, name string, hdr *tar.Header) error {
 		err := unix.Lsetxattr(fmt.Sprintf("/proc/self/fd/%d/%s", parent, name), attr, []byte(value), 0)
 		if errors.Is(err, unix.ENOTSUP) && strings.HasPrefix(attr, "user.") {
 			// tmpfs took no user.* xattrs before Linux 6.6; Docker leaves them out too.
-			fmt.Fprintf(os.Stderr, "%s: warning: %s: the store's filesystem takes no %s xattr; left out\n", prog, hdr.Name, attr)
+			if !u.warned {
+				fmt.Fprintf(os.Stderr, "%s: warning: the store's filesystem takes no user.* xattrs (%s wants %s); left out\n", prog, hdr.Name, attr)
+				u.warned = true
+			}
 			continue
 		}
 		if err != nil {
@@ -369,20 +416,23 @@ func setTimes(parent int, name string, hdr *tar.Header) error {
 }
 
 // setDirTimes sets each directory's times once everything in it is made,
-// deepest first: making an entry changes its directory's mtime.
+// deepest first: making an entry changes its directory's mtime. A later
+// entry may have replaced a directory with a file: its times go with it.
 func (u *unpacker) setDirTimes() error {
 	for i := len(u.dirs) - 1; i >= 0; i-- {
-		hdr := u.dirs[i]
-		name, _ := entryName(hdr.Name)
-		dir, base := path.Split(name)
+		d := u.dirs[i]
+		dir, base := path.Split(d.name)
 		parent, err := unix.Openat2(u.root, "./"+dir, &resolveHow)
-		if err != nil {
-			return fmt.Errorf("entry %q: %w", hdr.Name, beneathError(dir, err))
+		if errors.Is(err, unix.ENOENT) || errors.Is(err, unix.ENOTDIR) {
+			continue
 		}
-		err = setTimes(parent, base, hdr)
-		unix.Close(parent)
 		if err != nil {
-			return fmt.Errorf("entry %q: %w", hdr.Name, err)
+			return fmt.Errorf("entry %q: %w", d.name, beneathError(dir, err))
+		}
+		err = setTimes(parent, base, &tar.Header{AccessTime: d.atime, ModTime: d.mtime})
+		unix.Close(parent)
+		if err != nil && !errors.Is(err, unix.ENOENT) {
+			return fmt.Errorf("entry %q: %w", d.name, err)
 		}
 	}
 	return nil

@@ -95,15 +95,30 @@ func (s *store) pickManifest(src source, desc v1.Descriptor, depth int) (v1.Desc
 	if err := json.Unmarshal(data, &index); err != nil {
 		return desc, fmt.Errorf("index %s: %w", desc.Digest, err)
 	}
+	if hasField(data, "layers") || hasField(data, "config") {
+		return desc, fmt.Errorf("index %s: it has the fields of a manifest too", desc.Digest)
+	}
+	// The host's platform; one that names none is taken if nothing does
+	// (as containerd does), and an attestation or signature never is.
 	var platforms []string
-	for _, m := range index.Manifests {
+	var unnamed *v1.Descriptor
+	for i, m := range index.Manifests {
 		if m.Platform == nil {
+			if unnamed == nil && (m.MediaType == v1.MediaTypeImageManifest || m.MediaType == dockerManifest) {
+				unnamed = &index.Manifests[i]
+			}
 			continue
 		}
-		if m.Platform.OS == "linux" && m.Platform.Architecture == runtime.GOARCH && (m.Platform.Variant == "" || m.Platform.Variant == "v8" || runtime.GOARCH != "arm64") {
+		if m.Platform.OS == "linux" && m.Platform.Architecture == runtime.GOARCH && (runtime.GOARCH != "arm64" || m.Platform.Variant == "" || m.Platform.Variant == "v8") {
 			return s.pickManifest(src, m, depth+1)
 		}
-		platforms = append(platforms, m.Platform.OS+"/"+m.Platform.Architecture)
+		platforms = append(platforms, strings.TrimSuffix(m.Platform.OS+"/"+m.Platform.Architecture+"/"+m.Platform.Variant, "/"))
+	}
+	if unnamed != nil {
+		return s.pickManifest(src, *unnamed, depth+1)
+	}
+	if len(platforms) == 0 {
+		return desc, fmt.Errorf("index %s lists no image", desc.Digest)
 	}
 	return desc, fmt.Errorf("index %s has no image for linux/%s, only for %s", desc.Digest, runtime.GOARCH, strings.Join(platforms, ", "))
 }
@@ -117,6 +132,16 @@ func (s *store) loadManifest(src source, desc v1.Descriptor) error {
 	var manifest v1.Manifest
 	if err := json.Unmarshal(data, &manifest); err != nil {
 		return fmt.Errorf("manifest %s: %w", desc.Digest, err)
+	}
+	// A document that reads as a manifest and as an index could be taken
+	// for either by two tools (CVE-2021-41190): refuse it.
+	if hasField(data, "manifests") || (manifest.MediaType != "" && manifest.MediaType != desc.MediaType) {
+		return fmt.Errorf("manifest %s: its mediaType %q or its fields say it is no image manifest", desc.Digest, manifest.MediaType)
+	}
+	switch manifest.Config.MediaType {
+	case v1.MediaTypeImageConfig, "application/vnd.docker.container.image.v1+json":
+	default:
+		return fmt.Errorf("manifest %s: its config is a %q, not an image's: it is an artifact, not an image", desc.Digest, manifest.Config.MediaType)
 	}
 	configData, err := s.readDocument(src, manifest.Config)
 	if err != nil {
@@ -136,4 +161,14 @@ func (s *store) loadManifest(src source, desc v1.Descriptor) error {
 		}
 	}
 	return nil
+}
+
+// hasField tells whether the JSON object data has the field name.
+func hasField(data []byte, name string) bool {
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(data, &fields) != nil {
+		return false
+	}
+	_, ok := fields[name]
+	return ok
 }

@@ -91,7 +91,10 @@ func load(src string) ([]loaded, error) {
 // repositoryOf is the repository an OCI layout's image gets when the
 // layout names only its tag: the file's name, "busybox" for busybox.tar.
 func repositoryOf(src string) string {
-	base := filepath.Base(filepath.Clean(src))
+	if abs, err := filepath.Abs(src); err == nil {
+		src = abs // "." names the directory it is
+	}
+	base := filepath.Base(src)
 	for _, ext := range []string{".tar", ".oci", ".tgz", ".tar.gz"} {
 		base = strings.TrimSuffix(base, ext)
 	}
@@ -104,12 +107,12 @@ func repositoryOf(src string) string {
 // size (when known), and its tar digest diffID; until both are checked the
 // layer is only in tmp/.
 func (s *store) addLayer(open func() (io.ReadCloser, error), name string, want digest.Digest, size int64, diffID digest.Digest) (digest.Digest, int64, error) {
-	if err := diffID.Validate(); err != nil {
-		return "", 0, fmt.Errorf("diff ID %q: %w", diffID, err)
+	if err := validDigest(diffID); err != nil {
+		return "", 0, fmt.Errorf("diff ID: %w", err)
 	}
 	if want != "" {
-		if err := want.Validate(); err != nil {
-			return "", 0, fmt.Errorf("digest %q: %w", want, err)
+		if err := validDigest(want); err != nil {
+			return "", 0, err
 		}
 		if exists(s.layerPath(diffID)) {
 			explain("layer %s is in the store already", diffID)
@@ -121,9 +124,13 @@ func (s *store) addLayer(open func() (io.ReadCloser, error), name string, want d
 		return "", 0, err
 	}
 	defer f.Close()
+	var r io.Reader = f
+	if size >= 0 {
+		r = io.LimitReader(f, size+1) // one byte more says it is too long
+	}
 	digester := digest.Canonical.Digester()
 	counter := &countingWriter{}
-	blob := io.TeeReader(f, io.MultiWriter(digester.Hash(), counter))
+	blob := io.TeeReader(r, io.MultiWriter(digester.Hash(), counter))
 
 	unpackTo := ""
 	if exists(s.layerPath(diffID)) {

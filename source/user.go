@@ -23,7 +23,7 @@ import (
 // user is who the command runs as.
 type user struct {
 	uid, gid int
-	groups   []int // supplementary groups: those of /etc/group that list the user
+	groups   []int // supplementary groups: gid, and those of /etc/group that list the user
 	home     string
 }
 
@@ -32,7 +32,7 @@ func lookupUser(spec string) (user, error) {
 	u := user{home: "/"}
 	name, group, hasGroup := strings.Cut(spec, ":")
 	if name == "" {
-		name = "root"
+		name = "0" // root by number: an image without /etc/passwd runs as root too
 	}
 	passwd, err := readEntries("/etc/passwd")
 	if err != nil {
@@ -79,12 +79,17 @@ func lookupUser(spec string) (user, error) {
 		}
 		u.gid = gid
 	}
-	u.groups = []int{}
+	// The primary group is a supplementary group too, as runc and Docker
+	// make it: a process that drops its gid (a setgid program) keeps the
+	// group's membership, so a file denied to the group stays denied. The
+	// groups /etc/group gives the user count only when the user names no
+	// group of its own.
+	u.groups = []int{u.gid}
 	for _, e := range groups {
-		if !found || len(e) < 4 {
-			continue // a user by number alone belongs to no named group
+		if hasGroup || !found || len(e) < 4 {
+			continue
 		}
-		if gid, err := strconv.Atoi(e[2]); err == nil && slices.Contains(strings.Split(e[3], ","), name) {
+		if gid, err := strconv.Atoi(e[2]); err == nil && gid != u.gid && slices.Contains(strings.Split(e[3], ","), name) {
 			u.groups = append(u.groups, gid)
 		}
 	}

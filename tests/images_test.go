@@ -7,6 +7,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -339,3 +340,48 @@ func storeContents(t *testing.T) []string {
 }
 
 func jsonUnmarshal(data []byte, v any) error { return json.Unmarshal(data, v) }
+
+// sparseLayer is a layer of one file, name, that a PAX sparse entry (GNU
+// format 1.0) says is size bytes long: a few hundred bytes on the wire.
+// archive/tar writes no sparse files, so the blocks are made here.
+func sparseLayer(t *testing.T, name string, size int64) []byte {
+	t.Helper()
+	header := func(name string, typeflag byte, size int) []byte {
+		b := make([]byte, 512)
+		copy(b, name)
+		copy(b[100:], "0000644\x00")
+		copy(b[108:], "0000000\x00")
+		copy(b[116:], "0000000\x00")
+		copy(b[124:], fmt.Sprintf("%011o\x00", size))
+		copy(b[136:], "00000000000\x00")
+		b[156] = typeflag
+		copy(b[257:], "ustar\x0000")
+		copy(b[148:], "        ")
+		sum := 0
+		for _, c := range b {
+			sum += int(c)
+		}
+		copy(b[148:], fmt.Sprintf("%06o\x00 ", sum))
+		return b
+	}
+	pad := func(b []byte) []byte { return append(b, make([]byte, (512-len(b)%512)%512)...) }
+	record := func(key, value string) string {
+		line := " " + key + "=" + value + "\n"
+		n := len(line) + 1
+		for len(fmt.Sprint(n))+len(line) != n {
+			n = len(fmt.Sprint(n)) + len(line)
+		}
+		return fmt.Sprint(n) + line
+	}
+	pax := record("GNU.sparse.major", "1") + record("GNU.sparse.minor", "0") +
+		record("GNU.sparse.name", name) + record("GNU.sparse.realsize", fmt.Sprint(size))
+	// The data: the sparse map (one region, the last byte), then that byte.
+	data := pad([]byte(fmt.Sprintf("1\n%d\n1\n", size-1)))
+	data = append(data, 'x')
+	var out []byte
+	out = append(out, header("PaxHeaders/"+name, 'x', len(pax))...)
+	out = append(out, pad([]byte(pax))...)
+	out = append(out, header(name, '0', len(data))...)
+	out = append(out, pad(data)...)
+	return append(out, make([]byte, 1024)...)
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -30,6 +32,7 @@ import (
 	"github.com/opencontainers/go-digest"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // A real registry for step 8: the distribution registry (Debian's package
@@ -40,23 +43,58 @@ import (
 
 // testRegistry is one running registry.
 type testRegistry struct {
-	host  string // 127.0.0.1:PORT, as references name it
-	token *tokenService
+	host   string // IP:PORT, as references name it
+	scheme string // http, or https with tls
+	client *http.Client
+	token  *tokenService
+	user   string // with htpasswd: the one user, and its password
+	pass   string
+	caFile string // with tls: the certificate that signed the registry's
 }
 
-// startRegistry starts a registry; with withToken, it takes only tokens of
-// a token service the test runs.
-func startRegistry(t *testing.T, withToken bool) *testRegistry {
+// registryOpts choose how a registry is run.
+type registryOpts struct {
+	token    bool      // auth: token, with a token service of the test's
+	htpasswd bool      // auth: htpasswd, with one user
+	tls      bool      // https, with a certificate the test makes
+	on       *testHost // in a test host, on its address; else on 127.0.0.1
+}
+
+// startRegistry starts a registry as o says and waits until it answers.
+func startRegistry(t *testing.T, o registryOpts) *testRegistry {
 	t.Helper()
 	binary, err := exec.LookPath(registryBinary)
 	need(t, err == nil, "no "+registryBinary+"; install the docker-registry package (make deps)")
 	dir := t.TempDir()
-	r := &testRegistry{host: fmt.Sprintf("127.0.0.1:%d", freePort(t))}
+	ip := "127.0.0.1"
+	if o.on != nil {
+		ip = o.on.ip
+	}
+	r := &testRegistry{host: fmt.Sprintf("%s:%d", ip, freePort(t)), scheme: "http", client: &http.Client{}}
 	config := fmt.Sprintf("version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: %s\n  delete:\n    enabled: true\nhttp:\n  addr: %s\n", filepath.Join(dir, "storage"), r.host)
-	if withToken {
+	if o.tls {
+		r.scheme = "https"
+		var cert, key string
+		r.caFile, cert, key = makeCertificates(t, dir, ip)
+		config += fmt.Sprintf("  tls:\n    certificate: %s\n    key: %s\n", cert, key)
+		pool := x509.NewCertPool()
+		ca, err := os.ReadFile(r.caFile)
+		require.NoError(t, err)
+		pool.AppendCertsFromPEM(ca)
+		r.client.Transport = &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}
+	}
+	switch {
+	case o.token:
 		r.token = startTokenService(t, dir)
 		config += fmt.Sprintf("auth:\n  token:\n    realm: %s/token\n    service: %s\n    issuer: %s\n    rootcertbundle: %s\n",
 			r.token.server.URL, tokenServiceName, tokenIssuer, r.token.certFile)
+	case o.htpasswd:
+		r.user, r.pass = "puller", "secret"
+		hash, err := bcrypt.GenerateFromPassword([]byte(r.pass), bcrypt.DefaultCost)
+		require.NoError(t, err)
+		file := filepath.Join(dir, "htpasswd")
+		require.NoError(t, os.WriteFile(file, []byte(r.user+":"+string(hash)+"\n"), 0o600))
+		config += fmt.Sprintf("auth:\n  htpasswd:\n    realm: runt-test\n    path: %s\n", file)
 	}
 	configFile := filepath.Join(dir, "config.yml")
 	require.NoError(t, os.WriteFile(configFile, []byte(config), 0o600))
@@ -64,16 +102,20 @@ func startRegistry(t *testing.T, withToken bool) *testRegistry {
 	require.NoError(t, err)
 	cmd := exec.Command(binary, "serve", configFile)
 	cmd.Stdout, cmd.Stderr = log, log
-	require.NoError(t, cmd.Start())
+	if o.on != nil {
+		o.on.in(t, func() { require.NoError(t, cmd.Start()) }) // fork copies this thread's network namespace
+	} else {
+		require.NoError(t, cmd.Start())
+	}
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
 		log.Close()
 	})
-	// Ready when /v2/ answers at all (200, or 401 behind tokens).
+	// Ready when /v2/ answers at all (200, or 401 behind a login).
 	deadline := time.Now().Add(hangLimit)
 	for {
-		resp, err := http.Get("http://" + r.host + "/v2/")
+		resp, err := r.client.Get(r.scheme + "://" + r.host + "/v2/")
 		if err == nil {
 			resp.Body.Close()
 			break
@@ -87,6 +129,41 @@ func startRegistry(t *testing.T, withToken bool) *testRegistry {
 	return r
 }
 
+// makeCertificates makes a certificate authority and, signed by it, a
+// certificate for a server at ip; it returns the files of the authority's
+// certificate and of the server's certificate and key.
+func makeCertificates(t *testing.T, dir, ip string) (caFile, certFile, keyFile string) {
+	t.Helper()
+	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	caTemplate := &x509.Certificate{
+		SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "runt test CA"},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IsCA: true, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign,
+	}
+	caDER, err := x509.CreateCertificate(rand.Reader, caTemplate, caTemplate, &caKey.PublicKey, caKey)
+	require.NoError(t, err)
+	ca, err := x509.ParseCertificate(caDER)
+	require.NoError(t, err)
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	require.NoError(t, err)
+	template := &x509.Certificate{
+		SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: ip},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
+		IPAddresses: []net.IP{net.ParseIP(ip)}, KeyUsage: x509.KeyUsageDigitalSignature,
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, template, ca, &key.PublicKey, caKey)
+	require.NoError(t, err)
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	require.NoError(t, err)
+	caFile, certFile, keyFile = filepath.Join(dir, "ca.pem"), filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	require.NoError(t, os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o644))
+	require.NoError(t, os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644))
+	require.NoError(t, os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600))
+	return caFile, certFile, keyFile
+}
+
 // push uploads img to repo:tag: each blob by a monolithic upload (POST
 // /v2/NAME/blobs/uploads/, then PUT its Location with ?digest=), then the
 // manifest. It returns the manifest's digest.
@@ -94,8 +171,11 @@ func (r *testRegistry) push(t *testing.T, img testImage, repo, tag string) diges
 	t.Helper()
 	blobs, manifest := img.blobs(t)
 	authorize := func(req *http.Request) {
-		if r.token != nil {
+		switch {
+		case r.token != nil:
 			req.Header.Set("Authorization", "Bearer "+r.token.issue(t, "pusher", repo, "pull", "push"))
+		case r.user != "":
+			req.SetBasicAuth(r.user, r.pass)
 		}
 	}
 	do := func(method, target string, body []byte, contentType string, want int) *http.Response {
@@ -105,13 +185,13 @@ func (r *testRegistry) push(t *testing.T, img testImage, repo, tag string) diges
 			req.Header.Set("Content-Type", contentType)
 		}
 		authorize(req)
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := r.client.Do(req)
 		require.NoError(t, err)
 		defer resp.Body.Close()
 		require.Equal(t, want, resp.StatusCode, "%s %s", method, target)
 		return resp
 	}
-	base := "http://" + r.host + "/v2/" + repo
+	base := r.scheme + "://" + r.host + "/v2/" + repo
 	for d, data := range blobs {
 		if d == manifest.Digest {
 			continue
@@ -119,7 +199,7 @@ func (r *testRegistry) push(t *testing.T, img testImage, repo, tag string) diges
 		resp := do(http.MethodPost, base+"/blobs/uploads/", nil, "", http.StatusAccepted)
 		location, err := url.Parse(resp.Header.Get("Location"))
 		require.NoError(t, err)
-		target := (&url.URL{Scheme: "http", Host: r.host}).ResolveReference(location)
+		target := (&url.URL{Scheme: r.scheme, Host: r.host}).ResolveReference(location)
 		q := target.Query()
 		q.Set("digest", d.String())
 		target.RawQuery = q.Encode()

@@ -3,6 +3,7 @@ package tests
 import (
 	"archive/tar"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -176,15 +177,42 @@ var _ = prop(7, "whiteouts and opaque directories hide the files below; a direct
 		dirEntry("a", 0o755), fileEntry("a/gone", "x", 0o644), fileEntry("a/kept", "x", 0o644),
 		dirEntry("b", 0o755), fileEntry("b/old1", "x", 0o644), fileEntry("b/old2", "x", 0o644),
 		dirEntry("c", 0o755), fileEntry("c/old", "x", 0o644),
+		dirEntry("d", 0o755), fileEntry("d/old", "x", 0o644),
+		dirEntry("e", 0o755), fileEntry("e/old", "x", 0o644),
 	)
 	img.layers = append(img.layers,
-		layerTar(t, whiteoutEntry("a/gone"), dirEntry("b", 0o755), opaqueEntry("b"), fileEntry("b/new", "x", 0o644), whiteoutEntry("c")),
+		layerTar(t, whiteoutEntry("a/gone"), dirEntry("b", 0o755), opaqueEntry("b"), fileEntry("b/new", "x", 0o644), whiteoutEntry("c"),
+			// Deleted and made again in one layer, in either order: the
+			// whiteout applies to the layers below, the new files stay.
+			whiteoutEntry("d"), dirEntry("d", 0o755), fileEntry("d/new", "x", 0o644),
+			dirEntry("e", 0o755), fileEntry("e/new", "x", 0o644), whiteoutEntry("e")),
 		layerTar(t, dirEntry("c", 0o755), fileEntry("c/only", "x", 0o644)),
 	)
 	loadImage(t, img)
-	r := run(t, "run", "--net", "none", img.name, "ls", "-A", "/a", "/b", "/c")
+	r := run(t, "run", "--net", "none", img.name, "ls", "-A", "/a", "/b", "/c", "/d", "/e")
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.Equal(t, "/a:\nkept\n\n/b:\nnew\n\n/c:\nonly\n", r.stdout)
+	assert.Equal(t, "/a:\nkept\n\n/b:\nnew\n\n/c:\nonly\n\n/d:\nnew\n\n/e:\nnew\n", r.stdout)
+})
+
+var _ = prop(7, "an image that has one layer twice runs", func(t *testing.T) {
+	img := baseImage(t)
+	again := layerTar(t, fileEntry("again", "x\n", 0o644))
+	img.layers = append(img.layers, again, layerTar(t, fileEntry("between", "y\n", 0o644)), again)
+	loadImage(t, img)
+	r := run(t, "run", "--net", "none", img.name, "cat", "/again", "/between")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "x\ny\n", r.stdout)
+})
+
+var _ = prop(7, "an image without /etc/passwd runs as root", func(t *testing.T) {
+	layer, err := dirLayer(busybox(t), func(name string) bool { return name != "etc/passwd" && name != "etc/group" })
+	require.NoError(t, err)
+	mark := uniqueName(t)
+	img := testImage{name: mark + ":v1", layers: [][]byte{layer, layerTar(t, fileEntry("image-mark", mark+"\n", 0o644))}}
+	loadImage(t, img)
+	r := run(t, "run", "--net", "none", img.name, "sh", "-c", "id -u; id -g; echo $HOME; [ -e /etc/passwd ] || echo no passwd")
+	require.Equal(t, 0, r.status, r.stderr)
+	assert.Equal(t, "0\n0\n/\nno passwd\n", r.stdout)
 })
 
 var _ = prop(7, "hard links, symlinks, setuid bits, modes, owners, xattrs and times survive unpacking", func(t *testing.T) {
@@ -388,6 +416,61 @@ var _ = prop(7, "a Debian image of three layers runs, with its packages, its whi
 	assert.True(t, strings.HasPrefix(lines[4], "apt "), "apt runs: %q", lines[4])
 })
 
+var _ = prop(7, "an archive or layout that leads out through a symlink, or holds a FIFO, is refused, and nothing outside is touched", func(t *testing.T) {
+	canary := t.TempDir()
+	img := baseImage(t)
+	dir := filepath.Join(t.TempDir(), "layout")
+	img.writeLayout(t, dir, nil)
+	files := map[string][]byte{}
+	require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		files[rel], err = os.ReadFile(p)
+		return err
+	}))
+	// The archive itself makes evil -> the canary, then writes through it.
+	var entries []tarEntry
+	entries = append(entries, symlinkEntry("evil", canary), fileEntry("evil/planted", "pwned\n", 0o644), dirEntry("evil/made", 0o755))
+	for name, data := range files {
+		entries = append(entries, fileEntry(name, string(data), 0o644))
+	}
+	archive := filepath.Join(t.TempDir(), "evil.tar")
+	require.NoError(t, os.WriteFile(archive, layerTar(t, entries...), 0o644))
+	before := storeContents(t)
+	hostBefore := treeSum(t, canary)
+	r := run(t, "load", archive)
+	assert.NotZero(t, r.status, "the archive is refused")
+	assertOneLine(t, r.stderr)
+	assert.Contains(t, r.stderr, "leads outside")
+	assert.Equal(t, hostBefore, treeSum(t, canary), "the host's files changed")
+	assert.ElementsMatch(t, before, storeContents(t), "the image store changed")
+
+	// A FIFO where a blob should be: the load must not wait for a writer.
+	_, manifest := img.blobs(t)
+	blob := filepath.Join(dir, "blobs", "sha256", manifest.Digest.Encoded())
+	require.NoError(t, os.Remove(blob))
+	require.NoError(t, unix.Mkfifo(blob, 0o644))
+	r = run(t, "load", dir)
+	assert.NotZero(t, r.status, "a FIFO for a blob is refused")
+	assertOneLine(t, r.stderr)
+	assert.ElementsMatch(t, before, storeContents(t), "the image store changed")
+})
+
+var _ = prop(7, "a sparse file in a layer is refused: a few bytes cannot claim a petabyte", func(t *testing.T) {
+	img := baseImage(t)
+	img.layers = append(img.layers, sparseLayer(t, "big", 1<<50))
+	dir := filepath.Join(t.TempDir(), "layout")
+	img.writeLayout(t, dir, nil)
+	before := storeContents(t)
+	r := run(t, "load", dir)
+	assert.NotZero(t, r.status, "the sparse layer is refused")
+	assertOneLine(t, r.stderr)
+	assert.Contains(t, r.stderr, "sparse")
+	assert.ElementsMatch(t, before, storeContents(t), "the image store changed")
+})
+
 var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honoured, and images --verbose lists its ExposedPorts", func(t *testing.T) {
 	passwd, err := os.ReadFile(filepath.Join(busybox(t), "etc", "passwd"))
 	require.NoError(t, err)
@@ -395,7 +478,7 @@ var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honou
 	require.NoError(t, err)
 	img := baseImage(t,
 		fileEntry("etc/passwd", string(passwd)+"app:x:1000:1000:app:/home/app:/bin/sh\n", 0o644),
-		fileEntry("etc/group", string(group)+"staff:x:50:\nextra:x:60:nobody,app\nother:x:70:nobody\n", 0o644),
+		fileEntry("etc/group", string(group)+"app:x:1000:\nstaff:x:50:\nextra:x:60:nobody,app\nother:x:70:nobody\n", 0o644),
 		dirEntry("custom/bin", 0o755),
 		fileEntry("custom/bin/report", "#!/bin/sh\necho \"args: $*\"; id; pwd; echo \"A=$A HOME=$HOME PATH=$PATH\"; [ \"$HOSTNAME\" = \"$(hostname)\" ] && echo hostname set\n", 0o755),
 	)
@@ -415,7 +498,7 @@ var _ = prop(7, "the image's Entrypoint, Cmd, Env, WorkingDir and User are honou
 
 	r = run(t, "run", "--net", "none", img.name)
 	require.Equal(t, 0, r.status, r.stderr)
-	assert.Equal(t, "args: from-entrypoint from-cmd\nuid=1000(app) gid=50(staff) groups=60(extra)\n/srv/app\nA=1 HOME=/home/app PATH=/custom/bin:/bin\nhostname set\n", r.stdout)
+	assert.Equal(t, "args: from-entrypoint from-cmd\nuid=1000(app) gid=50(staff) groups=50(staff)\n/srv/app\nA=1 HOME=/home/app PATH=/custom/bin:/bin\nhostname set\n", r.stdout)
 
 	r = run(t, "run", "--net", "none", img.name, "given", "args")
 	require.Equal(t, 0, r.status, r.stderr)

@@ -31,7 +31,7 @@ func assertRuns(t *testing.T, img testImage, ref string) {
 }
 
 var _ = prop(8, "an image pulled by tag and by digest from a registry runs", func(t *testing.T) {
-	reg := startRegistry(t, false)
+	reg := startRegistry(t, registryOpts{})
 	img, ref := pushed(t, reg, reg.host)
 	r := run(t, "pull", ref)
 	require.Equal(t, 0, r.status, r.stderr)
@@ -47,7 +47,7 @@ var _ = prop(8, "an image pulled by tag and by digest from a registry runs", fun
 })
 
 var _ = prop(8, "a pull gets a token from the registry's token service, anonymous or with the credentials of DOCKER_CONFIG", func(t *testing.T) {
-	reg := startRegistry(t, true)
+	reg := startRegistry(t, registryOpts{token: true})
 	img, ref := pushed(t, reg, reg.host)
 	r := run(t, "pull", ref)
 	require.Equal(t, 0, r.status, "anonymous: %s", r.stderr)
@@ -61,7 +61,7 @@ var _ = prop(8, "a pull gets a token from the registry's token service, anonymou
 })
 
 var _ = prop(8, "run pulls a missing image, and a second pull fetches no blob", func(t *testing.T) {
-	reg := startRegistry(t, false)
+	reg := startRegistry(t, registryOpts{})
 	proxy := startProxy(t, reg.host)
 	img, ref := pushed(t, reg, proxy.host)
 	r := run(t, "run", "--net", "none", ref, "cat", "/image-mark")
@@ -75,7 +75,7 @@ var _ = prop(8, "run pulls a missing image, and a second pull fetches no blob", 
 })
 
 var _ = prop(8, "a blob the registry sends with other bytes than its digest names is refused, and nothing enters the store", func(t *testing.T) {
-	reg := startRegistry(t, false)
+	reg := startRegistry(t, registryOpts{})
 	proxy := startProxy(t, reg.host)
 	_, ref := pushed(t, reg, proxy.host)
 	proxy.corrupt.Store(true)
@@ -88,7 +88,7 @@ var _ = prop(8, "a blob the registry sends with other bytes than its digest name
 })
 
 var _ = prop(8, "a pull cut off in the middle of a blob fails with one line and leaves nothing; the next one completes", func(t *testing.T) {
-	reg := startRegistry(t, false)
+	reg := startRegistry(t, registryOpts{})
 	proxy := startProxy(t, reg.host)
 	img, ref := pushed(t, reg, proxy.host)
 	proxy.cut.Store(true)
@@ -104,8 +104,8 @@ var _ = prop(8, "a pull cut off in the middle of a blob fails with one line and 
 })
 
 var _ = prop(8, "bad pulls are one line on stderr, and leave nothing behind", func(t *testing.T) {
-	reg := startRegistry(t, false)
-	tokens := startRegistry(t, true)
+	reg := startRegistry(t, registryOpts{})
+	tokens := startRegistry(t, registryOpts{token: true})
 	_, ref := pushed(t, reg, reg.host)
 	_, tokenRef := pushed(t, tokens, tokens.host)
 	tokens.token.user, tokens.token.password = "puller", "secret"

@@ -243,6 +243,8 @@ func imageCommand(cmd string, args []string) error {
 		for _, name := range removed {
 			if name != "" {
 				fmt.Printf("Untagged: %s\n", familiar(name))
+			} else {
+				fmt.Printf("Deleted: %s\n", args[0])
 			}
 		}
 	}

@@ -2,11 +2,11 @@ package main
 
 import (
 	"archive/tar"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path"
-	"path/filepath"
 
 	"github.com/opencontainers/go-digest"
 	v1 "github.com/opencontainers/image-spec/specs-go/v1"
@@ -26,6 +26,12 @@ func unpackArchive(src, dir string) error {
 		return err
 	}
 	defer done()
+	root, err := unix.Open(dir, unix.O_PATH|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return &os.PathError{Op: "open", Path: dir, Err: err}
+	}
+	defer unix.Close(root)
+	u := unpacker{root: root}
 	tr := tar.NewReader(r)
 	for {
 		hdr, err := tr.Next()
@@ -35,37 +41,39 @@ func unpackArchive(src, dir string) error {
 		if err != nil {
 			return fmt.Errorf("reading the archive: %w", err)
 		}
-		name, err := entryName(hdr.Name)
-		if err != nil {
-			return fmt.Errorf("archive entry %q: %w", hdr.Name, err)
-		}
-		// The names are checked and staging holds only what this loop
-		// made, no symlink among its directories: joining is safe here.
-		target := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(target), 0o700); err != nil {
-			return err
-		}
-		switch hdr.Typeflag {
-		case tar.TypeDir:
-			err = os.MkdirAll(target, 0o700)
-		case tar.TypeReg:
-			var out *os.File
-			out, err = os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL|unix.O_NOFOLLOW, 0o600)
-			if err == nil {
-				_, err = io.Copy(out, tr)
-				if cerr := out.Close(); err == nil {
-					err = cerr
-				}
-			}
-		case tar.TypeSymlink:
-			// Legacy docker save links a layer shared by two images; it is
-			// followed only by openat2 RESOLVE_IN_ROOT (see input.open).
-			err = os.Symlink(hdr.Linkname, target)
-		}
-		if err != nil {
+		if err := u.archiveEntry(hdr, tr); err != nil {
 			return fmt.Errorf("archive entry %q: %w", hdr.Name, err)
 		}
 	}
+}
+
+// archiveEntry makes one entry of an archive, as a layer's entries are
+// made: the archive is hostile input too, and a symlink it makes must not
+// lead a later entry out (evil -> /etc, then evil/ld.so.preload).
+func (u *unpacker) archiveEntry(hdr *tar.Header, r io.Reader) error {
+	name, err := entryName(hdr.Name)
+	if err != nil || name == "." {
+		return err
+	}
+	dir, base := path.Split(name)
+	parent, err := u.mkdirAll(dir)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(parent)
+	switch hdr.Typeflag {
+	case tar.TypeDir:
+		if err := unix.Mkdirat(parent, base, 0o700); err != nil && !errors.Is(err, unix.EEXIST) {
+			return os.NewSyscallError("mkdirat", err)
+		}
+	case tar.TypeReg:
+		return writeFile(parent, base, r)
+	case tar.TypeSymlink:
+		// Legacy docker save links a layer shared by two images; input.open
+		// follows it only inside the directory (RESOLVE_IN_ROOT).
+		return os.NewSyscallError("symlinkat", unix.Symlinkat(hdr.Linkname, parent, base))
+	}
+	return nil
 }
 
 // input is a directory an image is read from.
@@ -85,7 +93,9 @@ func (in *input) close() { in.root.Close() }
 // the input's directory were /, never outside it.
 func (in *input) open(name string) (*os.File, error) {
 	fd, err := unix.Openat2(int(in.root.Fd()), name, &unix.OpenHow{
-		Flags:   unix.O_RDONLY | unix.O_CLOEXEC,
+		// O_NONBLOCK: a FIFO planted in a layout must not hang the load
+		// (it is refused below); on a regular file it changes nothing.
+		Flags:   unix.O_RDONLY | unix.O_NONBLOCK | unix.O_CLOEXEC,
 		Resolve: unix.RESOLVE_IN_ROOT | unix.RESOLVE_NO_MAGICLINKS,
 	})
 	if err != nil {
@@ -143,8 +153,8 @@ func (in *input) fetch(desc v1.Descriptor) (io.ReadCloser, error) {
 // readDocument reads the blob that desc describes, checks its size and
 // digest, and stores it.
 func (s *store) readDocument(src source, desc v1.Descriptor) ([]byte, error) {
-	if err := desc.Digest.Validate(); err != nil {
-		return nil, fmt.Errorf("digest %q: %w", desc.Digest, err)
+	if err := validDigest(desc.Digest); err != nil {
+		return nil, err
 	}
 	if desc.Size > maxDocument {
 		return nil, fmt.Errorf("blob %s: %d bytes, more than a %s may have", desc.Digest, desc.Size, desc.MediaType)

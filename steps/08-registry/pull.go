@@ -67,7 +67,7 @@ func (s *store) pullManifest(r *registry, named reference.Named) (loaded, error)
 		return loaded{}, fmt.Errorf("the registry sent a manifest with digest %s for %s; the image is corrupt", desc.Digest, canonical.Digest())
 	}
 	explain("%s is %s (%s)", target, desc.Digest, desc.MediaType)
-	src := &resolved{registry: r, desc: desc, data: data}
+	src := &resolved{registry: r, desc: desc, data: data, progress: newProgress()}
 	manifest, err := s.pickManifest(src, desc, 0)
 	if err != nil {
 		return loaded{}, err
@@ -82,15 +82,20 @@ func (s *store) pullManifest(r *registry, named reference.Named) (loaded, error)
 // in hand: fetching it a second time could bring other bytes.
 type resolved struct {
 	*registry
-	desc v1.Descriptor
-	data []byte
+	desc     v1.Descriptor
+	data     []byte
+	progress *progress
 }
 
 func (r *resolved) fetch(desc v1.Descriptor) (io.ReadCloser, error) {
 	if desc.Digest == r.desc.Digest {
 		return io.NopCloser(bytes.NewReader(r.data)), nil
 	}
-	return r.registry.fetch(desc)
+	blob, err := r.registry.fetch(desc)
+	if err != nil {
+		return nil, err
+	}
+	return r.progress.track(blob, desc.Digest.String()[:19], desc.Size), nil
 }
 
 // pullMissing pulls o.image unless the store has it: --pull missing, the

@@ -27,7 +27,8 @@ import (
 //
 // Nothing gets its name before its digest is verified: it is written under
 // tmp/, checked, then renamed, which is atomic on one filesystem. A load that
-// fails or dies leaves only tmp/ to empty.
+// fails removes what it named (rollback); one that dies leaves tmp/, and what
+// it named without an image to hold it, for the next writer (openStore).
 
 // Bounds on JSON from an image: an image's documents are a few kilobytes,
 // and without a bound a hostile one could exhaust the runtime's memory.
@@ -162,11 +163,24 @@ func (s *store) readBlob(d digest.Digest, max int64) ([]byte, error) {
 
 // checkDigest refuses data whose digest is not d.
 func checkDigest(d digest.Digest, data []byte) error {
-	if err := d.Validate(); err != nil {
-		return fmt.Errorf("digest %q: %w", d, err)
+	if err := validDigest(d); err != nil {
+		return err
 	}
 	if got := d.Algorithm().FromBytes(data); got != d {
 		return fmt.Errorf("blob %s: its content has digest %s; the image is corrupt", d, got)
+	}
+	return nil
+}
+
+// validDigest refuses a digest that is malformed, or of another algorithm
+// than SHA-256, which the store names everything by (the spec allows
+// sha512 too; no tool in use writes it).
+func validDigest(d digest.Digest) error {
+	if err := d.Validate(); err != nil {
+		return fmt.Errorf("digest %q: %w", d, err)
+	}
+	if d.Algorithm() != digest.SHA256 {
+		return fmt.Errorf("digest %s: only sha256 digests are supported", d)
 	}
 	return nil
 }
@@ -231,7 +245,10 @@ func (s *store) writeIndex(index []indexEntry) error {
 		return err
 	}
 	explain("write %s", filepath.Join(s.dir, "images.json"))
-	return os.Rename(tmp, filepath.Join(s.dir, "images.json"))
+	if err := os.Rename(tmp, filepath.Join(s.dir, "images.json")); err != nil {
+		return err
+	}
+	return s.sync() // the rename too: "Loaded image" must not be lost
 }
 
 // sync writes everything of the store's filesystem to disk: syncfs(2), one
