@@ -27,7 +27,7 @@ func pull(ref string, insecure []string) (loaded, error) {
 	}
 	r, err := openRegistry(named, insecure)
 	if err != nil {
-		return loaded{}, err
+		return loaded{}, fmt.Errorf("pull %s: %w", familiar(named.String()), err)
 	}
 	s, err := openStore(unix.LOCK_EX)
 	if err != nil {
