@@ -68,6 +68,14 @@ install -m 0755 "$escape" bin/escape
 install -m 0755 "$testbin" tests/props.test
 install -m 0755 "$tiocsti" tests/tiocsti
 sh "$repo/rootfs-scripts/busybox.sh" "$stage/var/lib/runt/rootfs/busybox" >/dev/null
+# From step 7 a property makes an image of make rootfs-debian's rootfs: it
+# travels too, so that the VM runs every property (under CI, one that cannot
+# run fails).
+if [ "$step" -ge 7 ]; then
+	debian=${RUNT_DATA:-/var/lib/runt}/rootfs/debian
+	[ -f "$debian/runt-rootfs" ] || { echo "initramfs.sh: no $debian; run 'make rootfs-debian' (step 7's Debian image property needs it)" >&2; exit 1; }
+	cp -a "$debian" var/lib/runt/rootfs/debian
+fi
 cat >etc/runt-vm/env <<EOF
 RUNT_STEP=$step
 RUNT_BIN=/bin/step$step
